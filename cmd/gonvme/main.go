@@ -1,0 +1,35 @@
+// Command gonvme is an NVMe over Fabrics host tool: a drop-in for
+// nvme-cli's fabrics commands (discover, connect, connect-all, disconnect,
+// disconnect-all, list, list-subsys, gen-hostnqn, show-hostnqn).
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/gonvme/gonvme/internal/cli"
+	"github.com/gonvme/gonvme/internal/hostfs"
+)
+
+// Set by the linker: -X main.version=… -X main.commit=….
+var (
+	version = "dev"
+	commit  = "unknown"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := cli.Run(cli.Env{
+		FS:      hostfs.New(os.Getenv("GONVME_ROOT")),
+		Stdout:  os.Stdout,
+		Stderr:  os.Stderr,
+		Version: version,
+		Commit:  commit,
+		Context: ctx,
+		IsRoot:  func() bool { return os.Geteuid() == 0 },
+	}, os.Args[1:])
+	stop()
+	os.Exit(code)
+}

@@ -1,0 +1,156 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/gonvme/gonvme/internal/hostfs"
+	"github.com/gonvme/gonvme/internal/kmsg"
+	"github.com/gonvme/gonvme/internal/nvmf"
+)
+
+// Exit statuses.
+const (
+	ExitOK     = 0
+	ExitFailed = 1 // something asked for was not done
+	ExitUsage  = 2 // bad flags or values; nothing was written to the kernel
+)
+
+// Env is what a run of gonvme sees of its host.
+type Env struct {
+	FS      hostfs.FS
+	Edge    *nvmf.Edge
+	Stdout  io.Writer
+	Stderr  io.Writer
+	Version string
+	Commit  string
+	// Context is cancelled on interrupt; nil means never.
+	Context context.Context
+	// IsRoot reports whether the process may write to the kernel; nil
+	// means it may.
+	IsRoot func() bool
+
+	journal *kmsg.Journal
+}
+
+// usageError marks bad input: wrong flags, bad values, missing arguments.
+type usageError struct{ err error }
+
+func (e *usageError) Error() string { return e.err.Error() }
+func (e *usageError) Unwrap() error { return e.err }
+
+func usageErrorf(format string, a ...any) error {
+	return &usageError{fmt.Errorf(format, a...)}
+}
+
+// errReported marks a failure whose details were already written.
+var errReported = errors.New("failed")
+
+// Run runs gonvme with args (without the program name) and returns the
+// exit status.
+func Run(env Env, args []string) int {
+	if env.Context == nil {
+		env.Context = context.Background()
+	}
+	if env.Edge == nil {
+		env.Edge = nvmf.NewEdge(env.FS)
+	}
+	app := newApp(&env)
+	err := app.RunContext(env.Context, append([]string{"gonvme"}, args...))
+	if err == nil {
+		return ExitOK
+	}
+	if !errors.Is(err, errReported) {
+		fmt.Fprintf(env.Stderr, "gonvme: %v\n", err)
+	}
+	var ue *usageError
+	if errors.As(err, &ue) {
+		return ExitUsage
+	}
+	return ExitFailed
+}
+
+func newApp(env *Env) *cli.App {
+	cli.VersionPrinter = func(c *cli.Context) {
+		fmt.Fprintf(c.App.Writer, "gonvme version %s (commit %s)\n", env.Version, env.Commit)
+	}
+	app := &cli.App{
+		Name:                   "gonvme",
+		Usage:                  "NVMe over Fabrics host tool: discover, connect and manage remote NVMe subsystems (RDMA, TCP)",
+		Version:                env.Version,
+		Writer:                 env.Stdout,
+		ErrWriter:              env.Stderr,
+		UseShortOptionHandling: true,
+		HideHelpCommand:        true,
+		ExitErrHandler:         func(*cli.Context, error) {},
+		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
+			return &usageError{err}
+		},
+		Commands: []*cli.Command{
+			discoverCommand(env),
+			connectAllCommand(env),
+			connectCommand(env),
+			disconnectCommand(env),
+			disconnectAllCommand(env),
+			listCommand(env),
+			listSubsysCommand(env),
+			genHostNQNCommand(env),
+			showHostNQNCommand(env),
+			versionCommand(env),
+		},
+	}
+	for _, c := range app.Commands {
+		c.OnUsageError = app.OnUsageError
+	}
+	return app
+}
+
+// noArgs refuses stray positional arguments, which nvme-cli would ignore
+// but which usually mean a mistyped flag.
+func noArgs(c *cli.Context) error {
+	if c.NArg() > 0 {
+		return usageErrorf("unexpected argument %q (flags take the form --name=value or -x value)", c.Args().First())
+	}
+	return nil
+}
+
+// outputFormat validates -o.
+func outputFormat(c *cli.Context, allowed ...string) (string, error) {
+	f := c.String("output-format")
+	for _, a := range allowed {
+		if f == a {
+			return f, nil
+		}
+	}
+	return "", usageErrorf("--output-format: %q is not one of %s", f, strings.Join(allowed, ", "))
+}
+
+func outputFlag(def string, usage string) cli.Flag {
+	return &cli.StringFlag{Name: "output-format", Aliases: []string{"o"}, Value: def, Usage: usage}
+}
+
+func verboseFlag() cli.Flag {
+	return &cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "print more detail"}
+}
+
+// requireRoot fails early, with the fix, when the kernel would refuse.
+func (env *Env) requireRoot(what string) error {
+	if env.IsRoot == nil || env.IsRoot() {
+		return nil
+	}
+	return fmt.Errorf("%s needs root: writing to %s and to controllers' delete_controller is reserved to root; run it with sudo: %w",
+		what, env.FS.Path("/dev/nvme-fabrics"), os.ErrPermission)
+}
+
+// Definition returns the command tree without a host behind it, for
+// generating man pages and shell completion.
+func Definition(version string) *cli.App {
+	env := &Env{Version: version, Commit: "", Stdout: io.Discard, Stderr: io.Discard}
+	return newApp(env)
+}

@@ -1,0 +1,168 @@
+package cli
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/gonvme/gonvme/fabrics"
+	"github.com/gonvme/gonvme/internal/config"
+	"github.com/gonvme/gonvme/internal/nvmf"
+)
+
+func connectCommand(env *Env) *cli.Command {
+	return &cli.Command{
+		Name:  "connect",
+		Usage: "connect to an NVMe-oF subsystem",
+		Description: "With --transport and --traddr, connects one path. With only --nqn, asks the discovery\n" +
+			"controllers configured in /etc/nvme/discovery.conf and config.json where that subsystem\n" +
+			"is and connects every path they list for it.",
+		Flags: append([]cli.Flag{
+			&cli.StringFlag{Name: "dhchap-ctrl-secret", Aliases: []string{"C"}, Usage: "DH-HMAC-CHAP controller key"},
+			&cli.StringFlag{Name: "config", Aliases: []string{"J"}, Value: config.JSONConfigPath, Usage: "JSON configuration `FILE`, or 'none'"},
+			outputFlag("", "print the new device: normal or json (default: print nothing)"),
+			verboseFlag(),
+		}, urfaveFlags()...),
+		Action: func(c *cli.Context) error {
+			if err := noArgs(c); err != nil {
+				return err
+			}
+			format, err := outputFormat(c, "", "normal", "json")
+			if err != nil {
+				return err
+			}
+			o, err := env.commandOptions(c)
+			if err != nil {
+				return err
+			}
+			o.DHCHAPCtrlSecret = c.String("dhchap-ctrl-secret")
+			if o.NQN == "" {
+				return usageErrorf("required argument --nqn (-n) not given")
+			}
+			if o.Transport == "" && o.Traddr == "" {
+				return env.connectByNQN(c, o, format)
+			}
+			if o.Transport == "" {
+				return usageErrorf("required argument --transport (-t) not given")
+			}
+			return env.connectOne(c, o, format)
+		},
+	}
+}
+
+func (env *Env) connectOne(c *cli.Context, o fabrics.Options, format string) error {
+	o = nvmf.IOOptions(o)
+	if err := o.Validate(); err != nil {
+		return &usageError{err}
+	}
+	if err := env.requireRoot("connect"); err != nil {
+		return err
+	}
+	env.startJournal()
+	defer env.stopJournal()
+	dev, err := env.Edge.Connect(o)
+	if errors.Is(err, nvmf.ErrAlreadyConnected) {
+		fmt.Fprintf(env.Stderr, "already connected: %s is %s\n", o.Target(), dev)
+		return nil
+	}
+	if err != nil {
+		return env.offeredHint(env.explain(err, o), o)
+	}
+	return env.printDevice(format, dev)
+}
+
+func (env *Env) printDevice(format, dev string) error {
+	switch format {
+	case "normal":
+		fmt.Fprintf(env.Stdout, "device: %s\n", dev)
+	case "json":
+		return writeJSON(env.Stdout, map[string]string{"device": dev})
+	}
+	return nil
+}
+
+// connectByNQN finds the subsystem through the configured discovery
+// controllers and connects each path they list for it.
+func (env *Env) connectByNQN(c *cli.Context, o fabrics.Options, format string) error {
+	targets, cfgErrs := env.configuredTargets(c.String("config"), o)
+	if len(targets) == 0 {
+		env.reportAll(cfgErrs)
+		return usageErrorf("connect --nqn %s without --transport/--traddr needs discovery controllers in %s or %s, and none are configured",
+			o.NQN, config.DiscoveryConfPath, config.JSONConfigPath)
+	}
+	if err := o.Validate(); err != nil && !isMissingTransport(err) {
+		return &usageError{err}
+	}
+	if err := env.requireRoot("connect"); err != nil {
+		return err
+	}
+	env.startJournal()
+	defer env.stopJournal()
+	failed := env.reportAll(cfgErrs)
+	rep, err := env.Edge.Walk(env.Context, targets, nvmf.WalkOptions{Template: o, Match: o.NQN})
+	if err != nil {
+		return err
+	}
+	for _, d := range rep.Discoveries {
+		if d.Err != nil {
+			env.report(env.explain(d.Err, d.Target.Options))
+			failed = true
+		}
+	}
+	if len(rep.Paths) == 0 {
+		env.report(env.notOffered(o.NQN, rep))
+		return errReported
+	}
+	env.Edge.ConnectPaths(env.Context, rep)
+	for _, p := range rep.Paths {
+		switch p.Outcome {
+		case nvmf.Connected:
+			if err := env.printDevice(format, p.Device); err != nil {
+				return err
+			}
+		case nvmf.AlreadyConnected:
+			fmt.Fprintf(env.Stderr, "already connected: %s is %s\n", p.Options.Target(), p.Device)
+		default:
+			env.report(env.explain(p.Err, p.Options))
+			failed = true
+		}
+	}
+	if failed {
+		return errReported
+	}
+	return nil
+}
+
+func isMissingTransport(err error) bool {
+	var ve *fabrics.ValidationError
+	return errors.As(err, &ve) && (ve.Option == "transport" || ve.Option == "traddr")
+}
+
+// notOffered says that no configured discovery controller lists nqn, and
+// which NQNs they do list, closest first.
+func (env *Env) notOffered(want string, rep *nvmf.Report) error {
+	var asked []string
+	for _, d := range rep.Discoveries {
+		if d.Err == nil {
+			asked = append(asked, d.Target.String())
+		}
+	}
+	offered := nvmf.Closest(want, rep.OfferedNQNs())
+	msg := fmt.Sprintf("no configured discovery controller offers subsystem %s", want)
+	if len(asked) > 0 {
+		msg += "\n  asked: " + strings.Join(asked, "\n         ")
+	}
+	if len(offered) > 0 {
+		msg += "\n  they offer (closest first): " + strings.Join(offered, ", ")
+	}
+	return errors.New(msg)
+}
+
+func writeJSON(w interface{ Write([]byte) (int, error) }, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}

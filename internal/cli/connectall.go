@@ -1,0 +1,141 @@
+package cli
+
+import (
+	"fmt"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/gonvme/gonvme/internal/nvmf"
+)
+
+func connectAllCommand(env *Env) *cli.Command {
+	return &cli.Command{
+		Name:  "connect-all",
+		Usage: "discover and connect every subsystem a discovery controller lists",
+		Description: "Asks the discovery controller (-t/-a/-s, or every one in /etc/nvme/config.json and\n" +
+			"/etc/nvme/discovery.conf), follows referrals, and connects each NVMe subsystem path that\n" +
+			"is not connected yet. It carries on past failures, reports each one, and exits non-zero\n" +
+			"if any path or discovery failed.",
+		Flags: discoveryFlags("normal or json"),
+		Action: func(c *cli.Context) error {
+			if err := noArgs(c); err != nil {
+				return err
+			}
+			format, err := outputFormat(c, "normal", "json")
+			if err != nil {
+				return err
+			}
+			targets, cfgErrs, err := env.discoveryTargets(c)
+			if err != nil {
+				return err
+			}
+			if err := env.requireRoot("connect-all"); err != nil {
+				return err
+			}
+			env.startJournal()
+			defer env.stopJournal()
+			failed := env.reportAll(cfgErrs)
+			base, _ := env.commandOptions(c)
+			rep, err := env.Edge.Walk(env.Context, targets, nvmf.WalkOptions{
+				Persistent: c.Bool("persistent"),
+				Force:      c.Bool("force"),
+				Template:   base,
+			})
+			if err != nil {
+				return err
+			}
+			env.Edge.ConnectPaths(env.Context, rep)
+			if format == "json" {
+				if err := writeJSON(env.Stdout, reportJSON(rep)); err != nil {
+					return err
+				}
+			} else {
+				env.printReport(rep, c.Bool("quiet"), c.Bool("verbose"))
+			}
+			if failed || rep.Failed() {
+				return errReported
+			}
+			return nil
+		},
+	}
+}
+
+// printReport writes one line per path and discovery problem, then a
+// summary when anything failed.
+func (env *Env) printReport(rep *nvmf.Report, quiet, verbose bool) {
+	counts := map[nvmf.Outcome]int{}
+	discFailed := 0
+	for _, d := range rep.Discoveries {
+		switch {
+		case d.Err != nil:
+			discFailed++
+			env.report(env.explain(d.Err, d.Target.Options))
+		case verbose:
+			fmt.Fprintf(env.Stdout, "discovered %d records at %s through %s\n", len(d.Found.Log.Entries), d.Target, d.Found.Controller)
+		}
+	}
+	for _, p := range rep.Paths {
+		counts[p.Outcome]++
+		switch p.Outcome {
+		case nvmf.Connected:
+			fmt.Fprintf(env.Stdout, "%s: connected %s\n", p.Device, p.Options.Target())
+		case nvmf.AlreadyConnected:
+			if !quiet {
+				fmt.Fprintf(env.Stdout, "%s: already connected %s\n", p.Device, p.Options.Target())
+			}
+		default:
+			env.report(env.explain(p.Err, p.Options))
+		}
+	}
+	if discFailed > 0 || counts[nvmf.Failed] > 0 || counts[nvmf.NotAttempted] > 0 {
+		fmt.Fprintf(env.Stderr, "connect-all: %d connected, %d already connected, %d failed, %d not attempted; %d of %d discovery controllers failed\n",
+			counts[nvmf.Connected], counts[nvmf.AlreadyConnected], counts[nvmf.Failed], counts[nvmf.NotAttempted], discFailed, len(rep.Discoveries))
+	}
+}
+
+type pathJSON struct {
+	Device    string `json:"device,omitempty"`
+	Status    string `json:"status"`
+	Transport string `json:"transport"`
+	Traddr    string `json:"traddr"`
+	Trsvcid   string `json:"trsvcid"`
+	SubNQN    string `json:"subnqn"`
+	Error     string `json:"error,omitempty"`
+}
+
+type discoveryJSON struct {
+	Transport  string `json:"transport"`
+	Traddr     string `json:"traddr"`
+	Trsvcid    string `json:"trsvcid"`
+	Controller string `json:"controller,omitempty"`
+	Records    int    `json:"records"`
+	Error      string `json:"error,omitempty"`
+}
+
+type reportDoc struct {
+	Discoveries []discoveryJSON `json:"discoveries"`
+	Paths       []pathJSON      `json:"paths"`
+}
+
+func reportJSON(rep *nvmf.Report) reportDoc {
+	doc := reportDoc{Discoveries: []discoveryJSON{}, Paths: []pathJSON{}}
+	for _, d := range rep.Discoveries {
+		j := discoveryJSON{Transport: d.Target.Options.Transport, Traddr: d.Target.Options.Traddr, Trsvcid: d.Target.Options.Trsvcid}
+		if d.Err != nil {
+			j.Error = d.Err.Error()
+		} else {
+			j.Controller, j.Records = d.Found.Controller, len(d.Found.Log.Entries)
+			j.Trsvcid = d.Found.Target.Options.Trsvcid
+		}
+		doc.Discoveries = append(doc.Discoveries, j)
+	}
+	for _, p := range rep.Paths {
+		j := pathJSON{Device: p.Device, Status: p.Outcome.String(), Transport: p.Options.Transport,
+			Traddr: p.Options.Traddr, Trsvcid: p.Options.Trsvcid, SubNQN: p.Options.NQN}
+		if p.Err != nil {
+			j.Error = p.Err.Error()
+		}
+		doc.Paths = append(doc.Paths, j)
+	}
+	return doc
+}

@@ -1,0 +1,189 @@
+package cli
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/gonvme/gonvme/internal/nvmf"
+	"github.com/gonvme/gonvme/nqn"
+)
+
+func workersFlag() cli.Flag {
+	return &cli.IntFlag{Name: "workers", Value: nvmf.DefaultDeleteWorkers, Usage: "delete at most `N` controllers at once"}
+}
+
+func disconnectCommand(env *Env) *cli.Command {
+	return &cli.Command{
+		Name:  "disconnect",
+		Usage: "disconnect the controllers of subsystems (-n) or named controllers (-d)",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "nqn", Aliases: []string{"n"}, Usage: "comma-separated subsystem `NQN`s"},
+			&cli.StringFlag{Name: "device", Aliases: []string{"d"}, Usage: "comma-separated controller `DEVICE`s (nvmeN or /dev/nvmeN)"},
+			workersFlag(),
+			verboseFlag(),
+		},
+		Action: func(c *cli.Context) error {
+			if err := noArgs(c); err != nil {
+				return err
+			}
+			if !c.IsSet("nqn") && !c.IsSet("device") {
+				return usageErrorf("neither --device (-d) nor --nqn (-n) given")
+			}
+			nqns, err := splitList(c.String("nqn"), "--nqn", func(s string) error { return nqn.CheckSafe(s) })
+			if err != nil {
+				return err
+			}
+			devs, err := splitList(c.String("device"), "--device", checkControllerName)
+			if err != nil {
+				return err
+			}
+			topo, err := env.Edge.Scan()
+			if err != nil {
+				return err
+			}
+			for _, d := range devs {
+				if topo.Controller(d) == nil {
+					return fmt.Errorf("--device: controller %s does not exist (no %s); nothing was disconnected; see 'gonvme list-subsys'",
+						d, env.FS.Path("/sys/class/nvme/"+d))
+				}
+			}
+			if err := env.requireRoot("disconnect"); err != nil {
+				return err
+			}
+			var names []string
+			perNQN := map[string][]string{}
+			for _, n := range nqns {
+				for _, ctrl := range topo.Controllers {
+					if ctrl.SubsysNQN == n {
+						perNQN[n] = append(perNQN[n], ctrl.Name)
+						names = append(names, ctrl.Name)
+					}
+				}
+			}
+			names = append(names, devs...)
+			results := env.Edge.DeleteControllers(env.Context, dedupe(names), c.Int("workers"))
+			failed := map[string]error{}
+			for _, r := range results {
+				if r.Err != nil {
+					failed[r.Name] = r.Err
+					env.report(fmt.Errorf("disconnecting %s: %w", r.Name, r.Err))
+				} else if c.Bool("verbose") {
+					fmt.Fprintf(env.Stdout, "%s: disconnected\n", r.Name)
+				}
+			}
+			if c.IsSet("nqn") {
+				k := 0
+				for _, n := range nqns {
+					for _, name := range perNQN[n] {
+						if failed[name] == nil {
+							k++
+						}
+					}
+				}
+				fmt.Fprintf(env.Stdout, "NQN:%s disconnected %d controller(s)\n", c.String("nqn"), k)
+			}
+			if len(failed) > 0 {
+				return errReported
+			}
+			return nil
+		},
+	}
+}
+
+func disconnectAllCommand(env *Env) *cli.Command {
+	return &cli.Command{
+		Name:  "disconnect-all",
+		Usage: "disconnect every NVMe over Fabrics controller (PCIe controllers are left alone)",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "transport", Aliases: []string{"r"}, Usage: "only controllers of this `TRANSPORT` (rdma, tcp, fc, loop)"},
+			workersFlag(),
+			verboseFlag(),
+		},
+		Action: func(c *cli.Context) error {
+			if err := noArgs(c); err != nil {
+				return err
+			}
+			tr := c.String("transport")
+			if tr != "" && !isTransport(tr) {
+				return usageErrorf("--transport: %q is not one of rdma, tcp, fc, loop", tr)
+			}
+			topo, err := env.Edge.Scan()
+			if err != nil {
+				return err
+			}
+			var names []string
+			for _, ctrl := range topo.Controllers {
+				if ctrl.Transport == "pcie" || (tr != "" && ctrl.Transport != tr) {
+					continue
+				}
+				names = append(names, ctrl.Name)
+			}
+			if len(names) == 0 {
+				return nil
+			}
+			if err := env.requireRoot("disconnect-all"); err != nil {
+				return err
+			}
+			bad := 0
+			for _, r := range env.Edge.DeleteControllers(env.Context, names, c.Int("workers")) {
+				if r.Err != nil {
+					bad++
+					env.report(fmt.Errorf("disconnecting %s: %w", r.Name, r.Err))
+				} else if c.Bool("verbose") {
+					fmt.Fprintf(env.Stdout, "%s: disconnected\n", r.Name)
+				}
+			}
+			if bad > 0 {
+				fmt.Fprintf(env.Stderr, "disconnect-all: %d of %d controllers failed to disconnect\n", bad, len(names))
+				return errReported
+			}
+			return nil
+		},
+	}
+}
+
+func isTransport(s string) bool {
+	switch s {
+	case "rdma", "tcp", "fc", "loop":
+		return true
+	}
+	return false
+}
+
+// splitList splits a comma-separated flag value, checking each item.
+func splitList(v, flag string, check func(string) error) ([]string, error) {
+	var out []string
+	for _, s := range strings.Split(v, ",") {
+		s = strings.TrimPrefix(s, "/dev/")
+		if s == "" {
+			continue
+		}
+		if err := check(s); err != nil {
+			return nil, usageErrorf("%s: %w", flag, err)
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+func checkControllerName(s string) error {
+	rest, ok := strings.CutPrefix(s, "nvme")
+	if !ok || rest == "" || strings.Trim(rest, "0123456789") != "" {
+		return fmt.Errorf("%q is not a controller name such as nvme0 or /dev/nvme0", s)
+	}
+	return nil
+}
+
+func dedupe(names []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, n := range names {
+		if !seen[n] {
+			seen[n] = true
+			out = append(out, n)
+		}
+	}
+	return out
+}

@@ -1,0 +1,133 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/gonvme/gonvme/internal/config"
+	"github.com/gonvme/gonvme/internal/nvmf"
+	"github.com/gonvme/gonvme/internal/render"
+)
+
+// discoveryFlags are discover's and connect-all's own flags.
+func discoveryFlags(formats string) []cli.Flag {
+	return append([]cli.Flag{
+		&cli.StringFlag{Name: "device", Aliases: []string{"d"}, Usage: "use the existing discovery controller `DEVICE` (nvmeN)"},
+		outputFlag("normal", "output format: "+formats),
+		&cli.StringFlag{Name: "raw", Aliases: []string{"r"}, Usage: "save the raw discovery log page to `FILE`"},
+		&cli.BoolFlag{Name: "persistent", Aliases: []string{"p"}, Usage: "keep the discovery controller connected"},
+		&cli.BoolFlag{Name: "quiet", Usage: "do not report subsystems that are already connected"},
+		&cli.StringFlag{Name: "config", Aliases: []string{"J"}, Value: config.JSONConfigPath, Usage: "JSON configuration `FILE`, or 'none'"},
+		&cli.BoolFlag{Name: "force", Usage: "create a new discovery controller even if a matching one exists"},
+		verboseFlag(),
+	}, urfaveFlags("d")...)
+}
+
+// discoveryTargets returns the discovery controllers a discover or
+// connect-all run asks: the one on the command line, else the configured
+// ones.
+func (env *Env) discoveryTargets(c *cli.Context) ([]nvmf.Target, []error, error) {
+	base, err := env.commandOptions(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	if c.IsSet("transport") || c.IsSet("traddr") || c.IsSet("device") {
+		if c.IsSet("device") && !c.IsSet("traddr") {
+			return []nvmf.Target{{Options: base, Where: "--device"}}, nil, nil
+		}
+		if err := validateTarget(base); err != nil {
+			return nil, nil, err
+		}
+		return []nvmf.Target{{Options: base, Where: ""}}, nil, nil
+	}
+	targets, errs := env.configuredTargets(c.String("config"), base)
+	if len(targets) == 0 && len(errs) == 0 {
+		return nil, nil, usageErrorf("no discovery controller given: use --transport and --traddr, or list discovery controllers in %s or %s",
+			config.DiscoveryConfPath, config.JSONConfigPath)
+	}
+	return targets, errs, nil
+}
+
+func discoverCommand(env *Env) *cli.Command {
+	return &cli.Command{
+		Name:  "discover",
+		Usage: "read the discovery log of a discovery controller",
+		Description: "Connects a discovery controller (-t/-a/-s, or every one in /etc/nvme/config.json and\n" +
+			"/etc/nvme/discovery.conf), prints its discovery log and removes the controller again\n" +
+			"unless --persistent.",
+		Flags: discoveryFlags("normal, json or binary"),
+		Action: func(c *cli.Context) error {
+			if err := noArgs(c); err != nil {
+				return err
+			}
+			format, err := outputFormat(c, "normal", "json", "binary")
+			if err != nil {
+				return err
+			}
+			targets, cfgErrs, err := env.discoveryTargets(c)
+			if err != nil {
+				return err
+			}
+			if err := env.requireRoot("discover"); err != nil {
+				return err
+			}
+			env.startJournal()
+			defer env.stopJournal()
+			failed := env.reportAll(cfgErrs)
+			for _, t := range targets {
+				d, err := env.Edge.Discover(t, nvmf.DiscoverOptions{
+					Persistent: c.Bool("persistent"),
+					Force:      c.Bool("force"),
+					Device:     strings.TrimPrefix(c.String("device"), "/dev/"),
+				})
+				if err != nil {
+					env.report(env.explain(err, t.Options))
+					failed = true
+					continue
+				}
+				if err := env.printDiscovery(c, format, d); err != nil {
+					env.report(err)
+					failed = true
+				}
+			}
+			if failed {
+				return errReported
+			}
+			return nil
+		},
+	}
+}
+
+func (env *Env) printDiscovery(c *cli.Context, format string, d *nvmf.Discovered) error {
+	if raw := c.String("raw"); raw != "" {
+		if err := os.WriteFile(raw, d.Raw, 0o600); err != nil {
+			return fmt.Errorf("saving the discovery log: %w", err)
+		}
+		fmt.Fprintf(env.Stdout, "Discovery log is saved to %s\n", raw)
+		return nil
+	}
+	switch format {
+	case "json":
+		return render.DiscoveryJSON(env.Stdout, d.Log)
+	case "binary":
+		_, err := env.Stdout.Write(d.Raw)
+		return err
+	}
+	return render.DiscoveryText(env.Stdout, d.Log)
+}
+
+// report writes one failure to stderr.
+func (env *Env) report(err error) {
+	fmt.Fprintf(env.Stderr, "gonvme: %v\n", err)
+}
+
+// reportAll writes every error and says whether there was any.
+func (env *Env) reportAll(errs []error) bool {
+	for _, err := range errs {
+		env.report(err)
+	}
+	return len(errs) > 0
+}

@@ -1,0 +1,114 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"syscall"
+
+	"github.com/gonvme/gonvme/fabrics"
+	"github.com/gonvme/gonvme/internal/kmsg"
+	"github.com/gonvme/gonvme/internal/netroute"
+	"github.com/gonvme/gonvme/internal/nvmf"
+)
+
+// startJournal begins following the kernel log, so that a failure can
+// show what the kernel said about it. Without access to the log (no root,
+// dmesg_restrict) explanations simply go without it.
+func (env *Env) startJournal() {
+	if j, err := kmsg.Open(env.FS.Path("/dev/kmsg")); err == nil {
+		env.journal = j
+	}
+}
+
+func (env *Env) stopJournal() {
+	if env.journal != nil {
+		env.journal.Close()
+		env.journal = nil
+	}
+}
+
+// kernelLines returns the relevant kernel log lines logged since the last
+// call.
+func (env *Env) kernelLines() []string {
+	if env.journal == nil {
+		return nil
+	}
+	var out []string
+	for _, r := range env.journal.Read() {
+		out = append(out, r.Message)
+	}
+	return out
+}
+
+// explain adds what gonvme can find out about a kernel failure of a
+// connect to o: the kernel's own log lines, and for address and route
+// errors over RDMA, the interface the route takes and whether it has an
+// RDMA device.
+func (env *Env) explain(err error, o fabrics.Options) error {
+	var ke *fabrics.KernelError
+	if !errors.As(err, &ke) {
+		return err
+	}
+	var notes []string
+	if lines := env.kernelLines(); len(lines) > 0 {
+		notes = append(notes, "kernel log:\n    "+strings.Join(lines, "\n    "))
+	}
+	if ke.Op == "connect" && o.Transport == "rdma" && o.Traddr != "" {
+		switch ke.Errno {
+		case syscall.ECONNRESET, syscall.ECONNREFUSED, syscall.ENODEV, syscall.ETIMEDOUT,
+			syscall.ENETUNREACH, syscall.EHOSTUNREACH, syscall.EADDRNOTAVAIL:
+			notes = append(notes, env.routeNote(o.Traddr))
+		}
+	}
+	if len(notes) == 0 {
+		return err
+	}
+	return fmt.Errorf("%w\n  %s", err, strings.Join(notes, "\n  "))
+}
+
+func (env *Env) routeNote(traddr string) string {
+	iface, err := netroute.InterfaceFor(env.FS, traddr)
+	if err != nil {
+		return fmt.Sprintf("route to %s: %v", traddr, err)
+	}
+	devs := netroute.RDMADevices(env.FS, iface)
+	if len(devs) == 0 {
+		return fmt.Sprintf("route to %s leaves through %s, which has no RDMA device (see /sys/class/infiniband): "+
+			"give the RDMA NIC its own subnet, or pin the source with --host-traddr", traddr, iface)
+	}
+	return fmt.Sprintf("route to %s leaves through %s (RDMA device %s): check that the target listens on that address and port",
+		traddr, iface, strings.Join(devs, ", "))
+}
+
+// offeredHint asks the discovery controller at the connect's address which
+// subsystems it offers, for an EIO connect that was probably a wrong NQN.
+func (env *Env) offeredHint(err error, o fabrics.Options) error {
+	var ke *fabrics.KernelError
+	if !errors.As(err, &ke) || ke.Op != "connect" || ke.Errno != syscall.EIO {
+		return err
+	}
+	t := o
+	t.NQN = ""
+	d, derr := env.Edge.Discover(nvmf.Target{Options: t}, nvmf.DiscoverOptions{})
+	if derr != nil {
+		return err
+	}
+	var nqns []string
+	offered := false
+	for _, e := range d.Log.Entries {
+		if e.SubType == 2 {
+			nqns = append(nqns, e.SubNQN)
+			offered = offered || e.SubNQN == o.NQN
+		}
+	}
+	if offered {
+		return fmt.Errorf("%w\n  %s is offered at %s:%s, so the target refused this host: add %s to the subsystem's allowed hosts",
+			err, o.NQN, o.Traddr, o.Trsvcid, o.HostNQN)
+	}
+	if len(nqns) == 0 {
+		return fmt.Errorf("%w\n  the discovery controller at %s:%s offers no subsystems", err, o.Traddr, o.Trsvcid)
+	}
+	return fmt.Errorf("%w\n  %s is not offered at %s:%s; offered there (closest first): %s",
+		err, o.NQN, o.Traddr, o.Trsvcid, strings.Join(nvmf.Closest(o.NQN, nqns), ", "))
+}

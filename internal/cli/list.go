@@ -1,0 +1,116 @@
+package cli
+
+import (
+	"fmt"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/gonvme/gonvme/internal/render"
+	"github.com/gonvme/gonvme/nqn"
+)
+
+func listCommand(env *Env) *cli.Command {
+	return &cli.Command{
+		Name:  "list",
+		Usage: "list NVMe namespaces (block devices)",
+		Flags: []cli.Flag{outputFlag("normal", "output format: normal or json"), verboseFlag()},
+		Action: func(c *cli.Context) error {
+			if err := noArgs(c); err != nil {
+				return err
+			}
+			format, err := outputFormat(c, "normal", "json")
+			if err != nil {
+				return err
+			}
+			topo, err := env.Edge.Scan()
+			if err != nil {
+				return err
+			}
+			devs := env.Edge.Devices(topo, true)
+			switch {
+			case c.Bool("verbose") && format == "json":
+				return render.ListVerboseJSON(env.Stdout, topo, devs)
+			case c.Bool("verbose"):
+				return render.ListVerbose(env.Stdout, topo, devs)
+			case format == "json":
+				return render.ListJSON(env.Stdout, devs)
+			}
+			return render.ListText(env.Stdout, devs)
+		},
+	}
+}
+
+func listSubsysCommand(env *Env) *cli.Command {
+	return &cli.Command{
+		Name:  "list-subsys",
+		Usage: "list NVMe subsystems and the paths (controllers) to each",
+		Flags: []cli.Flag{outputFlag("normal", "output format: normal or json"), verboseFlag()},
+		Action: func(c *cli.Context) error {
+			if err := noArgs(c); err != nil {
+				return err
+			}
+			format, err := outputFormat(c, "normal", "json")
+			if err != nil {
+				return err
+			}
+			topo, err := env.Edge.Scan()
+			if err != nil {
+				return err
+			}
+			host := render.HostIdent{}
+			if s, err := nqn.ReadHostNQN(env.FS); err == nil {
+				host.HostNQN = s
+			}
+			if s, err := nqn.ReadHostID(env.FS); err == nil {
+				host.HostID = s
+			}
+			if format == "json" {
+				return render.SubsysJSON(env.Stdout, host, topo)
+			}
+			return render.SubsysText(env.Stdout, host, topo)
+		},
+	}
+}
+
+func genHostNQNCommand(env *Env) *cli.Command {
+	return &cli.Command{
+		Name:  "gen-hostnqn",
+		Usage: "print a new host NQN (from the DMI product UUID when valid, else random)",
+		Action: func(c *cli.Context) error {
+			if err := noArgs(c); err != nil {
+				return err
+			}
+			fmt.Fprintln(env.Stdout, nqn.Generate(env.FS))
+			return nil
+		},
+	}
+}
+
+func showHostNQNCommand(env *Env) *cli.Command {
+	return &cli.Command{
+		Name:  "show-hostnqn",
+		Usage: "print the host NQN from " + nqn.HostNQNFile + " (or a generated one when it is missing)",
+		Action: func(c *cli.Context) error {
+			if err := noArgs(c); err != nil {
+				return err
+			}
+			id, err := nqn.ResolveIdentity(env.FS, "", "")
+			if err != nil {
+				return err
+			}
+			fmt.Fprintln(env.Stdout, id.HostNQN)
+			return nil
+		},
+	}
+}
+
+func versionCommand(env *Env) *cli.Command {
+	return &cli.Command{
+		Name:  "version",
+		Usage: "print gonvme's version and commit",
+		Action: func(c *cli.Context) error {
+			fmt.Fprintf(env.Stdout, "gonvme version %s (commit %s)\n", env.Version, env.Commit)
+			return nil
+		},
+	}
+}

@@ -1,0 +1,240 @@
+package nvmf
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"syscall"
+
+	"github.com/gonvme/gonvme/discovery"
+	"github.com/gonvme/gonvme/fabrics"
+	"github.com/gonvme/gonvme/internal/sysfs"
+)
+
+// Limits on a discovery walk, so that a loop of referrals or a hostile log
+// cannot make it run away.
+const (
+	MaxReferralDepth    = 8
+	MaxDiscoveryTargets = 256
+	discoveryWorkers    = 4
+)
+
+// Subsystem types in a discovery log entry.
+const (
+	subtypeReferral = 1
+	subtypeNVMe     = 2
+)
+
+// treqNoSQFlow is the TREQ bit saying SQ flow control may be disabled.
+const treqNoSQFlow = 0x4
+
+// Outcome says what happened to one path.
+type Outcome int
+
+// Path outcomes.
+const (
+	Connected Outcome = iota
+	AlreadyConnected
+	Failed
+	NotAttempted // interrupted before its turn
+)
+
+func (o Outcome) String() string {
+	switch o {
+	case Connected:
+		return "connected"
+	case AlreadyConnected:
+		return "already connected"
+	case Failed:
+		return "failed"
+	}
+	return "not attempted"
+}
+
+// PathResult is one I/O path that a discovery log listed.
+type PathResult struct {
+	Options fabrics.Options // what was (or would have been) connected
+	Via     Target          // the discovery controller that listed it
+	Device  string          // "nvme4" when connected or already connected
+	Outcome Outcome
+	Err     error
+}
+
+// DiscoveryResult is one discovery controller asked during a walk.
+type DiscoveryResult struct {
+	Target Target
+	Depth  int
+	Found  *Discovered // nil when Err is set
+	Err    error
+}
+
+// Report is the outcome of a walk and its connects.
+type Report struct {
+	Discoveries []DiscoveryResult
+	Paths       []PathResult
+	offered     []string
+}
+
+// OfferedNQNs lists every subsystem NQN the discovery logs named, matched
+// or not, in the order first seen.
+func (r *Report) OfferedNQNs() []string { return r.offered }
+
+// Failed reports whether anything in the walk or its connects failed or was
+// left undone.
+func (r *Report) Failed() bool {
+	for _, d := range r.Discoveries {
+		if d.Err != nil {
+			return true
+		}
+	}
+	for _, p := range r.Paths {
+		if p.Outcome == Failed || p.Outcome == NotAttempted {
+			return true
+		}
+	}
+	return false
+}
+
+// WalkOptions tunes a discovery walk.
+type WalkOptions struct {
+	Persistent bool
+	Force      bool
+	// Template carries the settings applied to every I/O connect (host
+	// address and interface, identity, queue counts, timeouts, digests).
+	Template fabrics.Options
+	// Match, when set, keeps only the subsystems with this NQN.
+	Match string
+}
+
+// Walk asks every target and, breadth first, every discovery controller
+// that their logs refer to, several at a time. It returns the discoveries
+// in a deterministic order and the I/O paths they list, without duplicates.
+func (e *Edge) Walk(ctx context.Context, targets []Target, o WalkOptions) (*Report, error) {
+	topo, err := e.Scan()
+	if err != nil {
+		return nil, err
+	}
+	ix := sysfs.NewIndex(topo)
+	rep := &Report{}
+	seenTarget := map[sysfs.PathKey]bool{}
+	seenPath := map[sysfs.PathKey]bool{}
+	seenNQN := map[string]bool{}
+	level := make([]Target, 0, len(targets))
+	for _, t := range targets {
+		k := keyOf(discoveryOptions(t.Options, o.Persistent))
+		if !seenTarget[k] {
+			seenTarget[k] = true
+			level = append(level, t)
+		}
+	}
+	for depth := 0; len(level) > 0 && ctx.Err() == nil; depth++ {
+		results := make([]DiscoveryResult, len(level))
+		var wg sync.WaitGroup
+		sem := make(chan struct{}, discoveryWorkers)
+		for i, t := range level {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				sem <- struct{}{}
+				defer func() { <-sem }()
+				results[i] = DiscoveryResult{Target: t, Depth: depth}
+				if err := ctx.Err(); err != nil {
+					results[i].Err = fmt.Errorf("not asked: %w", err)
+					return
+				}
+				results[i].Found, results[i].Err = e.discover(ix, topo, t, DiscoverOptions{Persistent: o.Persistent, Force: o.Force})
+			}()
+		}
+		wg.Wait()
+		var next []Target
+		for _, r := range results {
+			rep.Discoveries = append(rep.Discoveries, r)
+			if r.Err != nil {
+				continue
+			}
+			for _, ent := range r.Found.Log.Entries {
+				if discovery.TrTypeString(ent.TrType) != r.Target.Options.Transport {
+					continue
+				}
+				switch ent.SubType {
+				case subtypeReferral:
+					rt := entryTarget(r.Target, ent)
+					k := keyOf(discoveryOptions(rt.Options, o.Persistent))
+					if seenTarget[k] || depth+1 > MaxReferralDepth || len(seenTarget) >= MaxDiscoveryTargets {
+						continue
+					}
+					seenTarget[k] = true
+					next = append(next, rt)
+				case subtypeNVMe:
+					if !seenNQN[ent.SubNQN] {
+						seenNQN[ent.SubNQN] = true
+						rep.offered = append(rep.offered, ent.SubNQN)
+					}
+					if o.Match != "" && ent.SubNQN != o.Match {
+						continue
+					}
+					p := pathOptions(o.Template, ent)
+					k := keyOf(p)
+					if seenPath[k] {
+						continue
+					}
+					seenPath[k] = true
+					rep.Paths = append(rep.Paths, PathResult{Options: p, Via: r.Target, Outcome: NotAttempted})
+				}
+			}
+		}
+		level = next
+	}
+	for i := range rep.Paths {
+		if c := ix.Lookup(keyOf(rep.Paths[i].Options)); c != nil {
+			rep.Paths[i].Outcome, rep.Paths[i].Device = AlreadyConnected, c.Name
+		}
+	}
+	return rep, nil
+}
+
+// pathOptions builds the I/O connect of one discovery log entry.
+func pathOptions(template fabrics.Options, ent discovery.Entry) fabrics.Options {
+	o := template
+	o.Transport = discovery.TrTypeString(ent.TrType)
+	o.Traddr, o.Trsvcid, o.NQN = ent.TrAddr, ent.TrSvcID, ent.SubNQN
+	o.Discovery = false
+	o = IOOptions(o)
+	if ent.TReq&treqNoSQFlow != 0 && !o.DisableSQFlow {
+		o.DisableSQFlow = true
+		o.Defaults["disable_sqflow"] = true
+	}
+	return o
+}
+
+// ConnectPaths connects every path of r that is not connected yet, one
+// after another (the kernel serializes connects anyway). It stops starting
+// new connects when ctx is done; those paths stay NotAttempted.
+func (e *Edge) ConnectPaths(ctx context.Context, r *Report) {
+	for i := range r.Paths {
+		p := &r.Paths[i]
+		if p.Outcome != NotAttempted {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			p.Err = fmt.Errorf("not attempted: %w", err)
+			continue
+		}
+		reply, err := fabrics.Connect(e.Kernel, p.Options)
+		if err != nil && p.Options.Defaults["disable_sqflow"] && errors.Is(err, syscall.EINVAL) {
+			o := p.Options
+			o.DisableSQFlow = false
+			p.Options = o
+			reply, err = fabrics.Connect(e.Kernel, o)
+		}
+		switch {
+		case err == nil:
+			p.Outcome, p.Device = Connected, reply.Device()
+		case errors.Is(err, syscall.EALREADY):
+			p.Outcome, p.Err = AlreadyConnected, nil
+		default:
+			p.Outcome, p.Err = Failed, err
+		}
+	}
+}

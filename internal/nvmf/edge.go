@@ -1,0 +1,54 @@
+package nvmf
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/gonvme/gonvme/fabrics"
+	"github.com/gonvme/gonvme/internal/hostfs"
+	"github.com/gonvme/gonvme/internal/sysfs"
+	"github.com/gonvme/gonvme/ioctl"
+)
+
+// AdminDevice is an open controller or namespace character device that takes
+// admin commands.
+type AdminDevice interface {
+	ioctl.Admin
+	io.Closer
+}
+
+// Edge is everything an operation needs from the host: the file-system root,
+// the fabrics device, admin command access and controller deletion.
+type Edge struct {
+	FS     hostfs.FS
+	Kernel fabrics.Kernel
+	// OpenAdmin opens a device path such as "/dev/nvme3" (already mapped
+	// through FS) for admin commands.
+	OpenAdmin func(path string) (AdminDevice, error)
+	// Delete removes the controller named like "nvme3".
+	Delete func(name string) error
+}
+
+// NewEdge returns the Edge of the real host rooted at fs.
+func NewEdge(fs hostfs.FS) *Edge {
+	return &Edge{
+		FS:     fs,
+		Kernel: fabrics.NewKernel(fs),
+		OpenAdmin: func(path string) (AdminDevice, error) {
+			return ioctl.Open(path)
+		},
+		Delete: func(name string) error { return fabrics.Disconnect(fs, name) },
+	}
+}
+
+// Scan reads the controller and subsystem topology.
+func (e *Edge) Scan() (*sysfs.Topology, error) {
+	t, err := sysfs.Scan(e.FS)
+	if err != nil {
+		return nil, fmt.Errorf("reading the NVMe topology from %s: %w", e.FS.Path("/sys/class/nvme"), err)
+	}
+	return t, nil
+}
+
+// devPath maps a device name such as "nvme3" to its /dev path under FS.
+func (e *Edge) devPath(name string) string { return e.FS.Path("/dev/" + name) }
