@@ -1,0 +1,59 @@
+package fabrics
+
+import "errors"
+
+// DevicePath is the kernel's NVMe over Fabrics control device.
+const DevicePath = "/dev/nvme-fabrics"
+
+// Kernel is the edge to /dev/nvme-fabrics.
+type Kernel interface {
+	// Probe returns the option tokens the running kernel supports, read from
+	// the device before any write, or (nil, nil) when the kernel cannot say
+	// (it answers EINVAL before Linux 5.17). Implementations cache the answer
+	// and are safe for concurrent use.
+	Probe() (Supported, error)
+	// Create opens the device read-write, writes the whole option string in
+	// one write, which blocks until the controller is live or has failed, and
+	// reads back the kernel's reply. Kernel refusals are *KernelError values.
+	Create(opts string) (Reply, error)
+}
+
+// Connect validates o, asks the kernel which options it supports, drops
+// defaults it lacks, encodes the option string and creates the controller.
+// Nothing is opened if validation fails. Kernel refusals are *KernelError
+// values explained for o's transport and naming o.Target().
+func Connect(k Kernel, o Options) (Reply, error) {
+	if err := o.Validate(); err != nil {
+		return Reply{}, err
+	}
+	sup, err := k.Probe()
+	if err != nil {
+		return Reply{}, o.annotate(err)
+	}
+	fitted, err := o.Restrict(sup)
+	if err != nil {
+		return Reply{}, err
+	}
+	s, err := fitted.Encode()
+	if err != nil {
+		return Reply{}, err
+	}
+	r, err := k.Create(s)
+	if err != nil {
+		return Reply{}, o.annotate(err)
+	}
+	return r, nil
+}
+
+// annotate names the target in a *KernelError and explains its errno for
+// o's transport; other errors pass unchanged.
+func (o Options) annotate(err error) error {
+	var ke *KernelError
+	if !errors.As(err, &ke) {
+		return err
+	}
+	c := *ke
+	c.Target = o.Target()
+	c.Meaning, c.Hint = Explain(c.Op, o.Transport, c.Errno)
+	return &c
+}
