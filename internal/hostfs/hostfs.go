@@ -11,12 +11,16 @@ type FS struct {
 	root string
 }
 
-// New returns an FS rooted at root; "" and "/" mean the real host.
+// New returns an FS rooted at root; "" and "/" mean the real host. A
+// relative root is taken from the current directory.
 func New(root string) FS {
-	if root == "/" {
-		root = ""
+	if root == "" || root == "/" {
+		return FS{}
 	}
-	return FS{root: filepath.Clean("/" + root)[1:]}
+	if abs, err := filepath.Abs(root); err == nil {
+		root = abs
+	}
+	return FS{root: filepath.Clean(root)[1:]}
 }
 
 // Root reports the root directory, "/" for the real host.

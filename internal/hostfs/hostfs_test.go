@@ -20,6 +20,10 @@ func TestPath(t *testing.T) {
 			t.Errorf("New(%q).Path(%q) = %q, want %q", c.root, c.abs, got, c.want)
 		}
 	}
+	wd, _ := os.Getwd()
+	if got := New("testdata/x").Path("/sys"); got != filepath.Join(wd, "testdata/x/sys") {
+		t.Errorf("relative root: Path = %q", got)
+	}
 	if got := (FS{}).Root(); got != "/" {
 		t.Errorf("zero FS root = %q", got)
 	}
