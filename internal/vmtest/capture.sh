@@ -1,0 +1,57 @@
+#!/bin/bash
+# capture.sh — regenerate testdata/kernel/<major.minor>/ from a real kernel.
+# Boots the test guest, runs capture-guest.sh there and replaces the fixture
+# directory with what the guest produced. Usage: capture.sh [DEST_PARENT]
+# (default <repo>/testdata/kernel).
+set -euo pipefail
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$HERE/../.." && pwd)
+DEST_PARENT=${1:-$REPO/testdata/kernel}
+GO=${GO:-go}
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/gonvme-capture.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+mkdir -p "$WORK/stage"
+(cd "$REPO" && CGO_ENABLED=0 "$GO" build -trimpath -ldflags='-s -w' -o "$WORK/stage/vmtarget" ./internal/vmtest/cmd/vmtarget)
+cp "$HERE/capture-guest.sh" "$WORK/stage/"
+
+start=$(date +%s)
+"$HERE/run.sh" --timeout 600 --stage "$WORK/stage" --out "$WORK/out" --log "$WORK/console.log" -- sh capture-guest.sh
+[ -s "$WORK/out/kernel-version" ] || { echo "capture: guest produced no output" >&2; exit 1; }
+
+kver=$(cat "$WORK/out/kernel-version")
+mm=$(echo "$kver" | cut -d. -f1,2)
+dest=$DEST_PARENT/$mm
+rm -rf "$dest"
+mkdir -p "$DEST_PARENT"
+mv "$WORK/out" "$dest"
+cat >"$dest/README.md" <<EOF
+# Kernel $mm fixtures (generated — do not edit)
+
+Captured by \`make fixtures\` (internal/vmtest/capture.sh) from Debian kernel
+$kver running in QEMU, with nvme-cli $(sed -n '1s/^nvme version \([^ ]*\).*/\1/p' "$dest/nvme-cli/version.txt") as the host tool.
+The scenario is in internal/vmtest/capture-guest.sh.
+
+- \`sys/\`: sysfs subset, paths relative to /sys; symlinks kept verbatim
+  (relative; some point outside the subset), readable attributes byte-exact,
+  write-only ones (delete_controller, reset_controller, rescan_controller)
+  absent. Controllers: nvme0 rdma test1, nvme1 tcp test1, nvme2 rdma test2,
+  nvme3 tcp test2, nvme4 persistent discovery controller (tcp).
+- \`etc/nvme/\`: hostnqn and hostid used (together with sys/ this is a host root).
+- \`discovery/*.bin\`: raw discovery log pages (\`nvme discover -r\`) and one
+  \`nvme get-log --log-id=0x70\` read through the persistent controller.
+- \`identify/*.bin\`: raw Identify Controller / Namespace data.
+- \`nvme-cli/\`: nvme-cli stdout per command (\`.stderr\` when not empty);
+  \`commands.tsv\` lists file, exit status and command line.
+  \`supported-options.txt\` is /dev/nvme-fabrics read before any write.
+- \`fabrics-writes.tsv\`: raw option strings written to /dev/nvme-fabrics and
+  the kernel's answer (\`instance=…\` or the errno text);
+  \`dmesg-fabrics-writes.txt\`: the kernel log lines they produced.
+- \`target.txt\`: the nvmet configuration; \`dmesg.txt\`: kernel log (nvme lines).
+
+Not reproducible between captures: the discovery controller serial (nvmet
+picks a random one: nvme4/serial, nvme-subsys4/serial, id-ctrl-nvme4.bin,
+list-verbose.txt), I/O counters (\`stat\`) and dmesg timestamps.
+Symlinks such as \`subsystem\` or \`bdi\` may point outside the captured subset.
+EOF
+echo "capture: wrote $dest ($(du -sh "$dest" | cut -f1), $(find "$dest" -type f | wc -l) files, $(find "$dest" -type l | wc -l) links) in $(($(date +%s) - start))s"

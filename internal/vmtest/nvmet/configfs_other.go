@@ -1,0 +1,6 @@
+//go:build !linux
+
+package nvmet
+
+// isConfigfs: configfs exists only on Linux.
+func isConfigfs(string) bool { return false }

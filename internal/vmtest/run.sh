@@ -1,0 +1,102 @@
+#!/bin/bash
+# run.sh — boot the gonvme test guest (QEMU/TCG, no NIC) and run one command in it.
+#
+# usage: run.sh [options] -- <guest command> [args…]
+#   --timeout SECS     kill the guest after SECS (default 600)
+#   --out DIR          extract what the guest wrote under /out into DIR
+#   --stage DIR        copy DIR's contents into the guest's /payload (repeatable)
+#   --file SRC[:DEST]  copy file or dir SRC to /payload/DEST (default basename) (repeatable)
+#   --log FILE         also write the console transcript to FILE
+#   --mem MB, --smp N  guest size (default 2048, 2)
+#   --append ARGS      extra kernel command line
+#   --shell            no command: interactive shell on the console (debugging)
+# The command runs as root in /payload with PATH=/payload:/usr/sbin:/usr/bin:/sbin:/bin.
+# Exit status: the guest command's status; 124 timeout; 125 guest setup failed
+# or the exit marker never appeared.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+CACHE=${GONVME_VM_CACHE:-$HOME/.cache/gonvme-vm}
+TIMEOUT=600 OUT="" LOG="" MEM=2048 SMP=2 APPEND="" SHELL_MODE=0
+STAGES=() FILES=()
+while [ $# -gt 0 ]; do
+	case $1 in
+	--timeout) TIMEOUT=$2; shift 2 ;;
+	--out) OUT=$2; shift 2 ;;
+	--stage) STAGES+=("$2"); shift 2 ;;
+	--file) FILES+=("$2"); shift 2 ;;
+	--log) LOG=$2; shift 2 ;;
+	--mem) MEM=$2; shift 2 ;;
+	--smp) SMP=$2; shift 2 ;;
+	--append) APPEND="$APPEND $2"; shift 2 ;;
+	--shell) SHELL_MODE=1; shift ;;
+	--) shift; break ;;
+	-h | --help) sed -n '2,17p' "$0"; exit 0 ;;
+	*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
+	esac
+done
+[ $# -gt 0 ] || [ $SHELL_MODE = 1 ] || { echo "run.sh: no guest command (use -- cmd…)" >&2; exit 2; }
+
+# Kernel + base initramfs (prepare.sh is a no-op when the cache is current).
+if [ -z "${GONVME_VM_NO_PREPARE:-}" ] || [ ! -f "$CACHE/current.env" ]; then
+	"$HERE/prepare.sh" >&2
+fi
+# shellcheck disable=SC1091
+. "$CACHE/current.env"
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/gonvme-vm.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+P=$WORK/root/payload
+mkdir -p "$P"
+for d in "${STAGES[@]}"; do cp -a "$d"/. "$P"/; done
+for f in "${FILES[@]}"; do
+	src=${f%%:*} dst=$(basename "$src")
+	[ "$src" != "$f" ] && dst=${f#*:}
+	mkdir -p "$(dirname "$P/$dst")"
+	cp -RL "$src" "$P/$dst"
+done
+if [ $# -gt 0 ]; then
+	q() { local s=${1//\'/\'\\\'\'}; printf "'%s'" "$s"; }
+	{
+		echo '#!/bin/sh'
+		printf 'exec'
+		for a in "$@"; do printf ' %s' "$(q "$a")"; done
+		echo
+	} >"$P/run"
+	chmod 755 "$P/run"
+fi
+(cd "$WORK/root" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet | gzip -1 -n >"$WORK/payload.cpio.gz")
+cat "$INITRD" "$WORK/payload.cpio.gz" >"$WORK/initrd.gz"
+
+CMDLINE="console=ttyS0 quiet panic=-1 loglevel=4 tsc=reliable mitigations=off$APPEND"
+[ $SHELL_MODE = 1 ] && CMDLINE="$CMDLINE gonvme.shell=1"
+QEMU=(qemu-system-x86_64 -accel tcg -cpu max -m "$MEM" -smp "$SMP" -nographic -no-reboot
+	-nic none -serial mon:stdio -serial "file:$WORK/ttyS1"
+	-kernel "$KERNEL" -initrd "$WORK/initrd.gz" -append "$CMDLINE")
+
+start=$(date +%s.%N)
+set +e
+if [ $SHELL_MODE = 1 ]; then
+	"${QEMU[@]}"
+	exit $?
+fi
+timeout -k 5 "$TIMEOUT" "${QEMU[@]}" </dev/null | tr -d '\r' | sed -u 's/\x1b\[[0-9;?]*[a-zA-Z]//g; s/\x1bc//g' | tee "$WORK/console" ${LOG:+"$LOG"}
+qrc=${PIPESTATUS[0]}
+set -e
+end=$(date +%s.%N)
+
+if [ -n "$OUT" ] && grep -q '^GONVME-OUT-BEGIN' "$WORK/ttyS1" 2>/dev/null; then
+	mkdir -p "$OUT"
+	tr -d '\r' <"$WORK/ttyS1" | sed -n '/^GONVME-OUT-BEGIN/,/^GONVME-OUT-END/p' | sed '1d;$d' |
+		base64 -d | tar -C "$OUT" -xzf - ||
+		echo "run.sh: extracting guest /out failed" >&2
+fi
+
+rc=$(sed -n 's/^GONVME-VM-EXIT=\([0-9]*\).*/\1/p' "$WORK/console" | tail -n1)
+printf 'run.sh: host wall %.1fs, qemu rc %s, guest rc %s\n' "$(echo "$end - $start" | bc 2>/dev/null || echo 0)" "$qrc" "${rc:-none}" >&2
+if [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
+	echo "run.sh: timeout after ${TIMEOUT}s" >&2
+	exit 124
+fi
+[ -n "$rc" ] || { echo "run.sh: guest exit marker missing" >&2; exit 125; }
+exit "$rc"
