@@ -27,11 +27,13 @@ func listCommand(env *Env) *cli.Command {
 				return err
 			}
 			devs := env.Edge.Devices(topo, true)
+			host := env.hostIdent()
+			render.SortDevices(host, topo, devs)
 			switch {
 			case c.Bool("verbose") && format == "json":
-				return render.ListVerboseJSON(env.Stdout, topo, devs)
+				return render.ListVerboseJSONHost(env.Stdout, host, topo, devs)
 			case c.Bool("verbose"):
-				return render.ListVerbose(env.Stdout, topo, devs)
+				return render.ListVerboseHost(env.Stdout, host, topo, devs)
 			case format == "json":
 				return render.ListJSON(env.Stdout, devs)
 			}
@@ -57,19 +59,26 @@ func listSubsysCommand(env *Env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			host := render.HostIdent{}
-			if s, err := nqn.ReadHostNQN(env.FS); err == nil {
-				host.HostNQN = s
-			}
-			if s, err := nqn.ReadHostID(env.FS); err == nil {
-				host.HostID = s
-			}
+			host := env.hostIdent()
 			if format == "json" {
 				return render.SubsysJSON(env.Stdout, host, topo)
 			}
 			return render.SubsysText(env.Stdout, host, topo)
 		},
 	}
+}
+
+// hostIdent is the configured host identity, as list and list-subsys
+// show it; missing files leave it empty.
+func (env *Env) hostIdent() render.HostIdent {
+	var h render.HostIdent
+	if s, err := nqn.ReadHostNQN(env.FS); err == nil {
+		h.HostNQN = s
+	}
+	if s, err := nqn.ReadHostID(env.FS); err == nil {
+		h.HostID = s
+	}
+	return h
 }
 
 func genHostNQNCommand(env *Env) *cli.Command {

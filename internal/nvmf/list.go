@@ -8,27 +8,35 @@ import (
 	"github.com/gonvme/gonvme/ioctl"
 )
 
-// Devices lists the namespace block devices of t as `list` shows them.
-// Capacities come from sysfs; when identify is set, Identify Namespace is
-// sent to each namespace (concurrently) for the figures sysfs lacks (used
-// bytes, and capacity in the namespace's own LBA size). A namespace whose
-// Identify fails (for example without root) keeps its sysfs figures.
+// Devices lists the namespace block devices of t as `list` shows them:
+// multipath namespaces under their subsystem (model, serial and firmware
+// from the subsystem) and namespaces a controller owns alone (from that
+// controller). Capacities come from sysfs; when identify is set, Identify
+// Namespace is sent to each namespace (concurrently) for what sysfs lacks:
+// used bytes and metadata size. A namespace whose Identify fails (for
+// example without root) keeps its sysfs figures.
 func (e *Edge) Devices(t *sysfs.Topology, identify bool) []render.Device {
 	type item struct {
 		ns   sysfs.Namespace
-		ctrl *sysfs.Controller
+		ctrl *sysfs.Controller // to send Identify through
+		id   [3]string        // firmware, model, serial
 	}
 	var items []item
 	for _, s := range t.Subsystems {
 		ctrl := firstLive(t, s.Controllers)
 		for _, ns := range s.Namespaces {
-			items = append(items, item{ns, ctrl})
+			items = append(items, item{ns, ctrl, [3]string{s.Firmware, s.Model, s.Serial}})
+		}
+	}
+	for _, c := range t.Controllers {
+		for _, ns := range c.Namespaces {
+			items = append(items, item{ns, c, [3]string{c.Firmware, c.Model, c.Serial}})
 		}
 	}
 	devs := make([]render.Device, len(items))
 	var wg sync.WaitGroup
 	for i, it := range items {
-		devs[i] = sysfsDevice(it.ns, it.ctrl)
+		devs[i] = sysfsDevice(it.ns, it.id)
 		if !identify || it.ctrl == nil {
 			continue
 		}
@@ -42,22 +50,21 @@ func (e *Edge) Devices(t *sysfs.Topology, identify bool) []render.Device {
 	return devs
 }
 
-func sysfsDevice(ns sysfs.Namespace, ctrl *sysfs.Controller) render.Device {
+func sysfsDevice(ns sysfs.Namespace, id [3]string) render.Device {
 	d := render.Device{
 		NameSpace:    ns.NSID,
 		DevicePath:   "/dev/" + ns.Name,
-		GenericPath:  "/dev/" + genericName(ns.Name),
+		GenericPath:  "/dev/" + sysfs.GenericName(ns.Name),
 		PhysicalSize: ns.Sectors * 512,
 		SectorSize:   ns.LBASize,
+		Firmware:     id[0],
+		ModelNumber:  id[1],
+		SerialNumber: id[2],
 	}
 	if d.SectorSize == 0 {
 		d.SectorSize = 512
 	}
 	d.MaximumLBA = d.PhysicalSize / uint64(d.SectorSize)
-	d.UsedBytes = d.PhysicalSize
-	if ctrl != nil {
-		d.Firmware, d.ModelNumber, d.SerialNumber = ctrl.Firmware, ctrl.Model, ctrl.Serial
-	}
 	return d
 }
 
@@ -74,17 +81,10 @@ func (e *Edge) identifyInto(d *render.Device, ctrl string, nsid uint32) {
 	}
 	lba := uint64(id.LBASize())
 	d.SectorSize = id.LBASize()
+	d.MetadataSize = uint32(id.LBAF[id.FormatIndex()].MS)
 	d.MaximumLBA = id.NSZE
 	d.PhysicalSize = id.NSZE * lba
 	d.UsedBytes = id.NUSE * lba
-}
-
-// genericName maps "nvme0n1" to its generic character device "ng0n1".
-func genericName(block string) string {
-	if len(block) > 4 && block[:4] == "nvme" {
-		return "ng" + block[4:]
-	}
-	return block
 }
 
 // firstLive returns the first live controller among names, else the first

@@ -97,14 +97,16 @@ func ListText(w io.Writer, devs []Device) error {
 
 // ListJSON writes `nvme list -o json` as nvme-cli 2.3 prints it:
 // {"Devices":[{"NameSpace","DevicePath","Firmware","ModelNumber",
-// "SerialNumber","UsedBytes","MaximumLBA","PhysicalSize","SectorSize"}]}.
-// (2.3 has no "GenericPath" here; later versions added it.)
+// "SerialNumber","UsedBytes","MaximumLBA","PhysicalSize","SectorSize"}]},
+// plus "GenericPath" after "DevicePath" as later nvme-cli releases print
+// it: gonvme's schema is 2.3's keys with additions only.
 func ListJSON(w io.Writer, devs []Device) error {
 	list := jsonArray{}
 	for _, d := range devs {
 		list = append(list, jsonObject{
 			{"NameSpace", d.NameSpace},
 			{"DevicePath", d.DevicePath},
+			{"GenericPath", d.GenericPath},
 			{"Firmware", d.Firmware},
 			{"ModelNumber", d.ModelNumber},
 			{"SerialNumber", d.SerialNumber},

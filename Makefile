@@ -1,0 +1,57 @@
+# gonvme — see README.md. `make demo` runs it for real; `make test` runs every test.
+SHELL := /bin/bash
+GO ?= go
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo 0.0.0-dev)
+COMMIT ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
+LDFLAGS := -s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT)
+BIN := bin
+export GOTOOLCHAIN ?= local
+
+.PHONY: all build test unit e2e demo bench fuzz vet fixtures clean deps
+all: build
+
+deps:
+	@command -v $(GO) >/dev/null || { echo "Go is required (https://go.dev/dl)"; exit 1; }
+	$(GO) mod download
+
+build: deps
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/gonvme ./cmd/gonvme
+
+# Guest-side binaries: gonvme, the e2e test binary and the target builder, all static.
+guest-bins: build
+	CGO_ENABLED=0 $(GO) test -c -tags e2e -trimpath -o $(BIN)/e2e.test ./internal/e2e
+	CGO_ENABLED=0 $(GO) build -trimpath -o $(BIN)/vmtarget ./internal/vmtest/cmd/vmtarget
+
+vet:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt needed"; exit 1; }
+	$(GO) vet ./...
+	$(GO) vet -tags e2e ./internal/e2e
+	GOOS=darwin $(GO) build ./...
+	GOOS=windows $(GO) build ./...
+
+# Unit tests (race detector on), then fuzz targets briefly, then the real-kernel suite.
+unit: deps
+	$(GO) test -race -count=1 ./...
+
+test: vet unit fuzz e2e
+
+e2e: guest-bins
+	bash internal/vmtest/e2e.sh
+
+demo: guest-bins
+	bash internal/vmtest/demo.sh
+
+FUZZTIME ?= 5s
+fuzz: deps
+	@set -e; for pkg in $$($(GO) list ./...); do \
+	  for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
+	    echo "fuzz $$pkg $$f ($(FUZZTIME))"; \
+	    $(GO) test -run '^$$' -fuzz "^$$f\$$" -fuzztime $(FUZZTIME) $$pkg >/tmp/gonvme-fuzz.log 2>&1 || { cat /tmp/gonvme-fuzz.log; exit 1; }; \
+	  done; \
+	done; echo "fuzz: all targets ran for $(FUZZTIME) each without a crasher"
+
+clean:
+	rm -rf $(BIN) dist
+
+-include Makefile.vm
+-include Makefile.pkg
