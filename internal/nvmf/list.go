@@ -19,7 +19,7 @@ func (e *Edge) Devices(t *sysfs.Topology, identify bool) []render.Device {
 	type item struct {
 		ns   sysfs.Namespace
 		ctrl *sysfs.Controller // to send Identify through
-		id   [3]string        // firmware, model, serial
+		id   [3]string         // firmware, model, serial
 	}
 	var items []item
 	for _, s := range t.Subsystems {
