@@ -44,13 +44,17 @@ type Target struct {
 	Where   string
 }
 
+// from says where the target was configured, for messages.
+func (t Target) from() string {
+	if t.Where == "" {
+		return ""
+	}
+	return " (from " + t.Where + ")"
+}
+
 // String describes the target for messages.
 func (t Target) String() string {
-	s := t.Options.Target()
-	if t.Where != "" {
-		s += " (from " + t.Where + ")"
-	}
-	return s
+	return t.Options.Target() + t.from()
 }
 
 // DiscoverOptions tunes one discovery.
@@ -175,7 +179,7 @@ func (e *Edge) discover(ix *sysfs.Index, topo *sysfs.Topology, t Target, o Disco
 	if d.Controller == "" {
 		reply, err := fabrics.Connect(e.Kernel, t.Options)
 		if err != nil {
-			return nil, fmt.Errorf("connecting a discovery controller to %s: %w", t, err)
+			return nil, fmt.Errorf("connecting a discovery controller%s: %w", t.from(), err)
 		}
 		d.Controller, d.Created, d.Kept = reply.Device(), true, o.Persistent
 	}
