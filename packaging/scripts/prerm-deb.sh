@@ -1,0 +1,22 @@
+#!/bin/sh
+# gonvme .deb prerm: before removal ("remove"), not before an upgrade.
+# Removes the links that enabling gonvme's units created (systemctl enable
+# gonvme-autoconnect.service, gonvme-connect@NAME.service), which would
+# otherwise dangle once the unit files are gone. deb-systemd-helper cannot
+# do this: it only removes links it made itself, and the package enables
+# nothing. Nothing to stop: the units are oneshot.
+set -e
+
+if [ "$1" = remove ]; then
+	for link in /etc/systemd/system/*.wants/gonvme-autoconnect.service \
+		/etc/systemd/system/*.wants/gonvme-connect@*.service; do
+		[ -L "$link" ] || continue
+		case $(readlink "$link") in
+		*/gonvme-autoconnect.service | */gonvme-connect@.service)
+			rm -f "$link"
+			;;
+		esac
+	done
+fi
+
+exit 0
