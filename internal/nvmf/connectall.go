@@ -128,7 +128,9 @@ func (e *Edge) Walk(ctx context.Context, targets []Target, o WalkOptions) (*Repo
 			level = append(level, t)
 		}
 	}
-	for depth := 0; len(level) > 0 && ctx.Err() == nil; depth++ {
+	// A cancelled walk still goes through the remaining level, recording
+	// each target there as not asked, so the report shows it failed.
+	for depth := 0; len(level) > 0; depth++ {
 		results := make([]DiscoveryResult, len(level))
 		var wg sync.WaitGroup
 		sem := make(chan struct{}, discoveryWorkers)

@@ -1,0 +1,80 @@
+package cli
+
+import (
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/gonvme/gonvme/internal/nvmf/nvmftest"
+)
+
+func TestConnectEIOListsOfferedNQNs(t *testing.T) {
+	tests := []struct {
+		name string
+		nqn  string
+		want string
+	}{
+		{
+			"wrong nqn", "nqn.2026-11.io.gonvme:test2x",
+			"\n  nqn.2026-11.io.gonvme:test2x is not offered at 169.254.99.1:4420; offered there (closest first): " + test2 + ", " + test1 + "\n",
+		},
+		{
+			"offered, host refused", test1,
+			"\n  " + test1 + " is offered at 169.254.99.1:4420, so the target refused this host: add " + nvmftest.HostNQN + " to the subsystem's allowed hosts\n",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := withPages(t, nvmftest.New(t, nvmftest.Empty))
+			f.Kernel.Fail = nvmftest.FailWhen("nqn", tt.nqn, syscall.EIO)
+			r := run(t, f, "connect", "-t", "rdma", "-a", rdmaAddr, "-s", "4420", "-n", tt.nqn)
+			if r.code != 1 || r.stdout != "" {
+				t.Errorf("%v\nwant exit 1", r)
+			}
+			if !strings.HasPrefix(r.stderr, "gonvme: connect rdma 169.254.99.1:4420 "+tt.nqn+": ROOT/dev/nvme-fabrics: input/output error (EIO)") ||
+				!strings.HasSuffix(r.stderr, tt.want) {
+				t.Errorf("stderr:\n%s\nwant the EIO error followed by %q", r.stderr, tt.want)
+			}
+			if w := f.Kernel.Writes(); len(w) != 2 || !strings.HasPrefix(w[1], "nqn=nqn.2014-08.org.nvmexpress.discovery,") {
+				t.Errorf("writes %q, want the connect and one discovery controller", w)
+			}
+			if got := f.Controllers(t); len(got) != 0 {
+				t.Errorf("controllers left %q, want none", got)
+			}
+		})
+	}
+}
+
+func TestConnectResetNamesTheInterface(t *testing.T) {
+	tests := []struct {
+		name, traddr, want string
+	}{
+		{"interface with RDMA device", rdmaAddr, "route to 169.254.99.1 leaves through veth0 (RDMA device rxe0/1): check that the target listens on that address and port"},
+		{"interface without RDMA device", "192.168.1.50", "route to 192.168.1.50 leaves through eth0, which has no RDMA device (see /sys/class/infiniband)"},
+		{"no route table entry", "10.1.2.3", "route to 10.1.2.3 leaves through eth0, which has no RDMA device"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := nvmftest.New(t, nvmftest.Empty)
+			nvmftest.CopyTree(t, filepath.Join("testdata", "rdma-host"), f.Root)
+			f.Kernel.Fail = nvmftest.FailWhen("traddr", tt.traddr, syscall.ECONNRESET)
+			r := run(t, f, "connect", "-t", "rdma", "-a", tt.traddr, "-s", "4420", "-n", test1)
+			if r.code != 1 || !strings.Contains(r.stderr, "ECONNRESET") || !strings.Contains(r.stderr, "\n  "+tt.want) {
+				t.Errorf("%v\nwant exit 1, ECONNRESET and %q", r, tt.want)
+			}
+			if n := len(f.Kernel.Writes()); n != 1 {
+				t.Errorf("%d writes, want 1", n)
+			}
+		})
+	}
+	t.Run("tcp gets no route note", func(t *testing.T) {
+		f := nvmftest.New(t, nvmftest.Empty)
+		nvmftest.CopyTree(t, filepath.Join("testdata", "rdma-host"), f.Root)
+		f.Kernel.Fail = nvmftest.FailWhen("traddr", tcpAddr, syscall.ECONNREFUSED)
+		r := run(t, f, "connect", "-t", "tcp", "-a", tcpAddr, "-s", "4421", "-n", test1)
+		if r.code != 1 || strings.Contains(r.stderr, "route to") || !strings.Contains(r.stderr, "ECONNREFUSED") {
+			t.Errorf("%v", r)
+		}
+	})
+}

@@ -1,0 +1,505 @@
+package nvmftest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/gonvme/gonvme/fabrics"
+	"github.com/gonvme/gonvme/internal/hostfs"
+	"github.com/gonvme/gonvme/internal/nvmf"
+	"github.com/gonvme/gonvme/internal/sysfs"
+	"github.com/gonvme/gonvme/ioctl"
+	"github.com/gonvme/gonvme/nqn"
+)
+
+// The identity the 6.1 fixtures were captured with (etc/nvme).
+const (
+	HostNQN = "nqn.2014-08.org.nvmexpress:uuid:a1e0c3d2-5b6f-4e7a-8c9d-0123456789ab"
+	HostID  = "a1e0c3d2-5b6f-4e7a-8c9d-0123456789ab"
+)
+
+// Fixtures returns the directory of the kernel 6.1 fixtures,
+// testdata/kernel/6.1 at the top of the module.
+func Fixtures() string {
+	_, file, _, ok := runtime.Caller(0)
+	if !ok {
+		panic("nvmftest: cannot locate the module")
+	}
+	return filepath.Join(filepath.Dir(file), "..", "..", "..", "testdata", "kernel", "6.1")
+}
+
+// ReadFixture reads a file under Fixtures.
+func ReadFixture(t testing.TB, rel string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(Fixtures(), rel))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// Supported61 is what /dev/nvme-fabrics of the 6.1 kernel lists.
+func Supported61(t testing.TB) fabrics.Supported {
+	t.Helper()
+	sup, err := fabrics.ParseSupported(string(ReadFixture(t, "nvme-cli/supported-options.txt")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sup
+}
+
+// Root describes the host root a Fake starts from.
+type Root int
+
+const (
+	// Empty is a root without any NVMe controller, but with the captured
+	// /etc/nvme identity.
+	Empty Root = iota
+	// Kernel61 is a copy of the captured sysfs tree and /etc/nvme.
+	Kernel61
+	// Bare is an empty directory: no /etc/nvme either.
+	Bare
+)
+
+// Fake is a fake kernel edge over a temporary root.
+type Fake struct {
+	Root   string
+	FS     hostfs.FS
+	Kernel *Kernel
+	Admin  *Admins
+	Del    *Deleter
+	Edge   *nvmf.Edge
+}
+
+// New returns a Fake over a new root of the given kind.
+func New(t testing.TB, kind Root) *Fake {
+	t.Helper()
+	root := t.TempDir()
+	switch kind {
+	case Kernel61:
+		CopyTree(t, filepath.Join(Fixtures(), "sys"), filepath.Join(root, "sys"))
+		CopyTree(t, filepath.Join(Fixtures(), "etc"), filepath.Join(root, "etc"))
+	case Empty:
+		CopyTree(t, filepath.Join(Fixtures(), "etc"), filepath.Join(root, "etc"))
+	}
+	f := &Fake{Root: root, FS: hostfs.New(root)}
+	f.Kernel = &Kernel{t: t, fs: f.FS, Sup: Supported61(t)}
+	f.Admin = &Admins{t: t, fs: f.FS, Logs: map[string][]byte{}}
+	f.Del = &Deleter{fs: f.FS}
+	f.Edge = &nvmf.Edge{FS: f.FS, Kernel: f.Kernel, OpenAdmin: f.Admin.Open, Delete: f.Del.Delete}
+	return f
+}
+
+// CopyTree copies the directory src to dst, keeping symbolic links as they
+// are (the fixture's links are relative).
+func CopyTree(t testing.TB, src, dst string) {
+	t.Helper()
+	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		to := filepath.Join(dst, rel)
+		switch {
+		case d.Type()&fs.ModeSymlink != 0:
+			l, err := os.Readlink(p)
+			if err != nil {
+				return err
+			}
+			return os.Symlink(l, to)
+		case d.IsDir():
+			return os.MkdirAll(to, 0o755)
+		default:
+			b, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			return os.WriteFile(to, b, 0o644)
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// WriteFile writes a file under the root, creating its directories.
+func (f *Fake) WriteFile(t testing.TB, abs, content string) {
+	t.Helper()
+	p := f.FS.Path(abs)
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Controllers lists the controller names now in /sys/class/nvme.
+func (f *Fake) Controllers(t testing.TB) []string {
+	t.Helper()
+	topo, err := sysfs.Scan(f.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, c := range topo.Controllers {
+		out = append(out, c.Name)
+	}
+	return out
+}
+
+// AddController creates /sys/class/nvme/<name> with the given attributes
+// (transport, address, subsysnqn, state, cntrltype, …).
+func (f *Fake) AddController(t testing.TB, name string, attrs map[string]string) {
+	t.Helper()
+	for k, v := range attrs {
+		f.WriteFile(t, "/sys/class/nvme/"+name+"/"+k, v+"\n")
+	}
+}
+
+// Target is the key of a discovery log page: "rdma 169.254.99.1:4420".
+func Target(transport, traddr, trsvcid string) string {
+	return transport + " " + traddr + ":" + trsvcid
+}
+
+// Kernel is a fake /dev/nvme-fabrics. Create parses the option string,
+// records it and, unless Fail refuses it, creates the controller in the
+// root: /sys/class/nvme/nvmeN with the lowest free N.
+type Kernel struct {
+	t  testing.TB
+	fs hostfs.FS
+
+	// Sup is what Probe returns.
+	Sup fabrics.Supported
+	// Fail, when set, is asked about every write before it succeeds; a
+	// non-zero errno refuses it as the kernel would.
+	Fail func(opts map[string]string) syscall.Errno
+	// OnCreate, when set, runs at the start of every write (for example to
+	// cancel a context at a chosen moment).
+	OnCreate func(opts map[string]string)
+
+	mu      sync.Mutex
+	writes  []string
+	probes  int
+	cntlid  int
+	created []string
+}
+
+// Probe returns Sup.
+func (k *Kernel) Probe() (fabrics.Supported, error) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.probes++
+	return k.Sup, nil
+}
+
+// ParseOptions splits an option string into its tokens; a bare flag maps
+// to "".
+func ParseOptions(s string) map[string]string {
+	m := map[string]string{}
+	for _, tok := range strings.Split(s, ",") {
+		k, v, _ := strings.Cut(tok, "=")
+		m[k] = v
+	}
+	return m
+}
+
+// Create records opts and creates a controller unless Fail refuses.
+func (k *Kernel) Create(opts string) (fabrics.Reply, error) {
+	m := ParseOptions(opts)
+	if k.OnCreate != nil {
+		k.OnCreate(m)
+	}
+	k.mu.Lock()
+	k.writes = append(k.writes, opts)
+	fail := k.Fail
+	k.mu.Unlock()
+	if fail != nil {
+		if errno := fail(m); errno != 0 {
+			return fabrics.Reply{}, &fabrics.KernelError{Op: "connect", Path: k.fs.Path(fabrics.DevicePath), Errno: errno}
+		}
+	}
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	n := 0
+	for ; ; n++ {
+		if _, err := os.Lstat(k.fs.Path("/sys/class/nvme/nvme" + strconv.Itoa(n))); errors.Is(err, os.ErrNotExist) {
+			break
+		}
+	}
+	name := "nvme" + strconv.Itoa(n)
+	addr := "traddr=" + m["traddr"] + ",trsvcid=" + m["trsvcid"]
+	if v, ok := m["host_traddr"]; ok {
+		addr += ",host_traddr=" + v
+	}
+	if v, ok := m["host_iface"]; ok {
+		addr += ",host_iface=" + v
+	}
+	ctype := "io"
+	if m["nqn"] == nqn.Discovery || hasKey(m, "discovery") {
+		ctype = "discovery"
+	}
+	k.cntlid++
+	dir := k.fs.Path("/sys/class/nvme/" + name)
+	attrs := map[string]string{
+		"transport": m["transport"], "address": addr, "subsysnqn": m["nqn"],
+		"state": "live", "cntrltype": ctype, "hostnqn": m["hostnqn"], "hostid": m["hostid"],
+		"cntlid": strconv.Itoa(k.cntlid), "model": "Linux", "serial": "fake" + strconv.Itoa(n),
+		"firmware_rev": "6.1.0-56",
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		k.t.Errorf("fake kernel: %v", err)
+		return fabrics.Reply{}, err
+	}
+	for a, v := range attrs {
+		if err := os.WriteFile(filepath.Join(dir, a), []byte(v+"\n"), 0o644); err != nil {
+			k.t.Errorf("fake kernel: %v", err)
+			return fabrics.Reply{}, err
+		}
+	}
+	k.created = append(k.created, name)
+	return fabrics.Reply{Instance: n, CntlID: k.cntlid}, nil
+}
+
+func hasKey(m map[string]string, k string) bool { _, ok := m[k]; return ok }
+
+// Writes returns every option string written so far, in order.
+func (k *Kernel) Writes() []string {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return slices.Clone(k.writes)
+}
+
+// Created returns the controllers created so far, in order.
+func (k *Kernel) Created() []string {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return slices.Clone(k.created)
+}
+
+// FailWhen refuses every write whose token key has value (or, for a flag,
+// is present when value is "") with errno.
+func FailWhen(key, value string, errno syscall.Errno) func(map[string]string) syscall.Errno {
+	return func(m map[string]string) syscall.Errno {
+		if v, ok := m[key]; ok && v == value {
+			return errno
+		}
+		return 0
+	}
+}
+
+// Admins opens fake admin devices. A controller's discovery log page is
+// Logs[Target(transport, traddr, trsvcid)] of its sysfs attributes; every
+// Identify Namespace is answered with IDNS.
+type Admins struct {
+	t  testing.TB
+	fs hostfs.FS
+
+	Logs map[string][]byte
+	IDNS []byte
+	// OpenErr, when set, fails the opens of the controllers it names.
+	OpenErr map[string]error
+
+	mu     sync.Mutex
+	opened []string
+}
+
+// Open opens the fake device at path, which must be FS.Path("/dev/nvmeN").
+func (a *Admins) Open(path string) (nvmf.AdminDevice, error) {
+	name := filepath.Base(path)
+	a.mu.Lock()
+	a.opened = append(a.opened, name)
+	a.mu.Unlock()
+	if path != a.fs.Path("/dev/"+name) {
+		a.t.Errorf("OpenAdmin(%q): not a device path under the root %s", path, a.fs.Root())
+	}
+	if err := a.OpenErr[name]; err != nil {
+		return nil, err
+	}
+	dir := "/sys/class/nvme/" + name
+	tr, err := a.fs.ReadAttr(dir + "/transport")
+	if err != nil {
+		return nil, &os.PathError{Op: "open", Path: path, Err: syscall.ENOENT}
+	}
+	raw, _ := a.fs.ReadAttr(dir + "/address")
+	addr := sysfs.ParseAddress(raw)
+	return &device{a: a, log: a.Logs[Target(tr, addr.Traddr, addr.Trsvcid)]}, nil
+}
+
+// Opened lists the devices opened so far.
+func (a *Admins) Opened() []string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return slices.Clone(a.opened)
+}
+
+type device struct {
+	a   *Admins
+	log []byte
+}
+
+func (d *device) Close() error { return nil }
+
+func (d *device) Submit(c ioctl.Command, data []byte) (uint32, error) {
+	switch c.Opcode {
+	case ioctl.OpcodeGetLogPage:
+		if c.CDW10&0xff != 0x70 || d.log == nil {
+			return 0, &ioctl.StatusError{Status: 0x2109} // invalid log page
+		}
+		off := uint64(c.CDW12) | uint64(c.CDW13)<<32
+		clear(data)
+		if off < uint64(len(d.log)) {
+			copy(data, d.log[off:])
+		}
+		return 0, nil
+	case ioctl.OpcodeIdentify:
+		if c.CDW10&0xff != ioctl.CNSNamespace || d.a.IDNS == nil {
+			return 0, &ioctl.StatusError{Status: 0x4002}
+		}
+		copy(data, d.a.IDNS)
+		return 0, nil
+	}
+	return 0, &ioctl.StatusError{Status: 0x4001}
+}
+
+// Deleter is a fake controller delete: it removes /sys/class/nvme/<name>
+// (and the directory a link points at, and the subsystems' links to it),
+// records the call and how many deletes ran at once.
+type Deleter struct {
+	fs hostfs.FS
+
+	// Errs fails the deletes of the names it lists (nothing is removed).
+	Errs map[string]error
+	// Hold makes each delete last this long, so that concurrent ones
+	// overlap.
+	Hold time.Duration
+	// OnDelete, when set, runs at the start of every delete.
+	OnDelete func(name string)
+
+	mu          sync.Mutex
+	calls       []string
+	active, max int
+}
+
+// Delete deletes the controller name.
+func (d *Deleter) Delete(name string) error {
+	if d.OnDelete != nil {
+		d.OnDelete(name)
+	}
+	d.mu.Lock()
+	d.calls = append(d.calls, name)
+	d.active++
+	d.max = max(d.max, d.active)
+	d.mu.Unlock()
+	defer func() {
+		d.mu.Lock()
+		d.active--
+		d.mu.Unlock()
+	}()
+	if d.Hold > 0 {
+		time.Sleep(d.Hold)
+	}
+	if err := d.Errs[name]; err != nil {
+		return err
+	}
+	link := d.fs.Path("/sys/class/nvme/" + name)
+	if _, err := os.Lstat(link); err != nil {
+		return &fabrics.KernelError{Op: "disconnect", Path: link, Target: name, Errno: syscall.ENOENT}
+	}
+	if target, err := filepath.EvalSymlinks(link); err == nil && target != link {
+		if err := os.RemoveAll(target); err != nil {
+			return err
+		}
+	}
+	if err := os.RemoveAll(link); err != nil {
+		return err
+	}
+	subs, _ := d.fs.ReadDir("/sys/class/nvme-subsystem")
+	for _, s := range subs {
+		_ = os.Remove(d.fs.Path("/sys/class/nvme-subsystem/" + s.Name() + "/" + name))
+	}
+	return nil
+}
+
+// Calls lists the names deleted so far, in the order the deletes started.
+func (d *Deleter) Calls() []string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return slices.Clone(d.calls)
+}
+
+// MaxConcurrent is the largest number of deletes that ran at once.
+func (d *Deleter) MaxConcurrent() int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.max
+}
+
+// CancelOnCreate returns an OnCreate hook that cancels when the n-th write
+// (from 1) starts.
+func CancelOnCreate(cancel context.CancelFunc, n int) func(map[string]string) {
+	var mu sync.Mutex
+	seen := 0
+	return func(map[string]string) {
+		mu.Lock()
+		defer mu.Unlock()
+		seen++
+		if seen == n {
+			cancel()
+		}
+	}
+}
+
+// Page builds a discovery log page from entries (genctr 1).
+func Page(entries ...Entry) []byte {
+	return PageGen(1, entries...)
+}
+
+// PageGen builds a discovery log page with the given generation counter.
+func PageGen(genctr uint64, entries ...Entry) []byte {
+	l := discoveryLog(genctr, entries)
+	return l.Encode()
+}
+
+// Entry is the part of a discovery log entry the tests vary.
+type Entry struct {
+	Transport string // "rdma", "tcp"
+	SubType   uint8  // 1 referral, 2 NVMe subsystem, 3 current discovery subsystem
+	TReq      uint8
+	Traddr    string
+	Trsvcid   string
+	NQN       string
+}
+
+// Sub is an NVMe subsystem entry.
+func Sub(transport, traddr, trsvcid, subnqn string) Entry {
+	return Entry{Transport: transport, SubType: 2, Traddr: traddr, Trsvcid: trsvcid, NQN: subnqn}
+}
+
+// Referral is a referral to another discovery controller.
+func Referral(transport, traddr, trsvcid string) Entry {
+	return Entry{Transport: transport, SubType: 1, Traddr: traddr, Trsvcid: trsvcid, NQN: nqn.Discovery}
+}
+
+// Current is the current discovery subsystem's own entry.
+func Current(transport, traddr, trsvcid string) Entry {
+	return Entry{Transport: transport, SubType: 3, Traddr: traddr, Trsvcid: trsvcid, NQN: nqn.Discovery}
+}
+
+var trtypes = map[string]uint8{"rdma": 1, "fc": 2, "tcp": 3, "loop": 254}
+
+func (e Entry) String() string {
+	return fmt.Sprintf("%s %s:%s subtype %d %s", e.Transport, e.Traddr, e.Trsvcid, e.SubType, e.NQN)
+}
