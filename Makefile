@@ -55,3 +55,4 @@ clean:
 
 -include Makefile.vm
 -include Makefile.pkg
+-include Makefile.bench

@@ -17,7 +17,7 @@ var ErrAlreadyConnected = errors.New("already connected")
 // controller's name and an error matching ErrAlreadyConnected.
 func (e *Edge) Connect(o fabrics.Options) (string, error) {
 	if !o.DuplicateConnect {
-		topo, err := e.Scan()
+		topo, err := e.ScanPaths()
 		if err != nil {
 			return "", err
 		}

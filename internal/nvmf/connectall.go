@@ -111,7 +111,7 @@ type WalkOptions struct {
 // that their logs refer to, several at a time. It returns the discoveries
 // in a deterministic order and the I/O paths they list, without duplicates.
 func (e *Edge) Walk(ctx context.Context, targets []Target, o WalkOptions) (*Report, error) {
-	topo, err := e.Scan()
+	topo, err := e.ScanPaths()
 	if err != nil {
 		return nil, err
 	}

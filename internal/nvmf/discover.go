@@ -151,7 +151,7 @@ func keyOf(o fabrics.Options) sysfs.PathKey {
 // address (unless o.Force), else a new one that is deleted again unless
 // o.Persistent.
 func (e *Edge) Discover(t Target, o DiscoverOptions) (*Discovered, error) {
-	topo, err := e.Scan()
+	topo, err := e.ScanPaths()
 	if err != nil {
 		return nil, err
 	}

@@ -89,3 +89,45 @@ func TestIndexKernel61(t *testing.T) {
 		}
 	}
 }
+
+// ScanPaths reads exactly the fields it promises, equal to Scan's, and the
+// index built from it answers as the one built from Scan.
+func TestScanPathsKernel61(t *testing.T) {
+	full := kernelTopology(t)
+	root, _ := filepath.Abs("../../testdata/kernel/6.1")
+	light, err := ScanPaths(hostfs.New(root))
+	if err != nil {
+		t.Fatalf("ScanPaths: %v", err)
+	}
+	if len(light.Controllers) != len(full.Controllers) || len(light.Subsystems) != len(full.Subsystems) {
+		t.Fatalf("ScanPaths: %d controllers, %d subsystems; Scan: %d, %d",
+			len(light.Controllers), len(light.Subsystems), len(full.Controllers), len(full.Subsystems))
+	}
+	for i, f := range full.Controllers {
+		want := Controller{Name: f.Name, Instance: f.Instance, Transport: f.Transport, RawAddress: f.RawAddress,
+			Address: f.Address, SubsysNQN: f.SubsysNQN, State: f.State, CntrlType: f.CntrlType,
+			Subsystem: f.Subsystem, CntlID: -1}
+		if got := *light.Controllers[i]; fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("ScanPaths controller %d = %s, want %s", i, dump(got), dump(want))
+		}
+	}
+	for i, f := range full.Subsystems {
+		want := Subsystem{Name: f.Name, Instance: f.Instance, Type: f.Type, Controllers: f.Controllers}
+		if got := *light.Subsystems[i]; fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("ScanPaths subsystem %d = %s, want %s", i, dump(got), dump(want))
+		}
+	}
+	fi, li := NewIndex(full), NewIndex(light)
+	for _, c := range full.Controllers {
+		for _, k := range []PathKey{
+			{Transport: c.Transport, Traddr: c.Address.Traddr, Trsvcid: c.Address.Trsvcid, SubsysNQN: c.SubsysNQN},
+			{Transport: c.Transport, Traddr: c.Address.Traddr, Trsvcid: c.Address.Trsvcid, SubsysNQN: discNQN},
+			{Transport: c.Transport, Traddr: c.Address.Traddr, SubsysNQN: c.SubsysNQN, HostTraddr: "192.0.2.1"},
+		} {
+			a, b := fi.Lookup(k), li.Lookup(k)
+			if (a == nil) != (b == nil) || (a != nil && a.Name != b.Name) {
+				t.Errorf("Lookup(%+v): Scan index %v, ScanPaths index %v", k, a, b)
+			}
+		}
+	}
+}

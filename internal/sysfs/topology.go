@@ -8,6 +8,8 @@ import (
 	"path"
 	"slices"
 	"strconv"
+	"sync"
+	"sync/atomic"
 	"syscall"
 
 	"github.com/gonvme/gonvme/internal/hostfs"
@@ -121,24 +123,33 @@ func (t *Topology) SubsystemOf(c *Controller) *Subsystem {
 // modules are not loaded) has an empty topology. Each directory is listed
 // once and only the attributes the Topology holds are read.
 func Scan(fs hostfs.FS) (*Topology, error) {
+	return scanTopology(fs, true)
+}
+
+// ScanPaths reads only the part of the topology that NewIndex, Lookup and a
+// discovery controller check need, about a third of Scan's reads: each
+// controller's Name, Instance, Transport, RawAddress, Address, SubsysNQN,
+// State, CntrlType and Subsystem, and each subsystem's Name, Instance, Type
+// and Controllers. Every other field is left empty; use Scan to show the
+// topology.
+func ScanPaths(fs hostfs.FS) (*Topology, error) {
+	return scanTopology(fs, false)
+}
+
+func scanTopology(fs hostfs.FS, full bool) (*Topology, error) {
 	t := &Topology{}
 	subsysOf := map[string]string{}
 	names, err := listDir(fs, SubsystemClass)
 	if err != nil {
 		return nil, err
 	}
-	for _, name := range names {
-		n, ok := subsystemInstance(name)
-		if !ok {
-			continue
-		}
-		s, err := scanSubsystem(fs, name, n)
-		if err != nil {
-			return nil, err
-		}
-		if s == nil {
-			continue
-		}
+	subs, err := scanAll(names, subsystemInstance, func(name string, n int) (*Subsystem, error) {
+		return scanSubsystem(fs, name, n, full)
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range subs {
 		for _, c := range s.Controllers {
 			subsysOf[c] = s.Name
 		}
@@ -149,19 +160,14 @@ func Scan(fs hostfs.FS) (*Topology, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, name := range names {
-		n, ok := controllerInstance(name)
-		if !ok {
-			continue
-		}
-		c, err := scanController(fs, name, n)
-		if err != nil {
-			return nil, err
-		}
-		if c == nil {
-			continue
-		}
-		c.Subsystem = subsysOf[name]
+	ctrls, err := scanAll(names, controllerInstance, func(name string, n int) (*Controller, error) {
+		return scanController(fs, name, n, full)
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range ctrls {
+		c.Subsystem = subsysOf[c.Name]
 		t.Controllers = append(t.Controllers, c)
 	}
 
@@ -170,23 +176,76 @@ func Scan(fs hostfs.FS) (*Topology, error) {
 	return t, nil
 }
 
+// scanWorkers is how many directories Scan reads at once. Reading sysfs is
+// all system calls; a few at a time keep every CPU busy.
+const scanWorkers = 8
+
+// scanAll reads the entries of names that instance accepts, several at a
+// time, and returns those that still exist, in the order of names. The
+// error is the one of the first failing entry in that order, as a serial
+// scan would return it.
+func scanAll[T any](names []string, instance func(string) (int, bool), read func(name string, n int) (*T, error)) ([]*T, error) {
+	type job struct {
+		name string
+		n    int
+	}
+	var jobs []job
+	for _, name := range names {
+		if n, ok := instance(name); ok {
+			jobs = append(jobs, job{name, n})
+		}
+	}
+	out := make([]*T, len(jobs))
+	errs := make([]error, len(jobs))
+	workers := min(scanWorkers, len(jobs))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(jobs) {
+					return
+				}
+				out[i], errs[i] = read(jobs[i].name, jobs[i].n)
+			}
+		}()
+	}
+	wg.Wait()
+	res := make([]*T, 0, len(jobs))
+	for i := range jobs {
+		if errs[i] != nil {
+			return nil, errs[i]
+		}
+		if out[i] != nil {
+			res = append(res, out[i])
+		}
+	}
+	return res, nil
+}
+
 // scanSubsystem reads one subsystem; nil when it vanished meanwhile.
-func scanSubsystem(fs hostfs.FS, name string, instance int) (*Subsystem, error) {
+// Without full, only what ScanPaths promises is read.
+func scanSubsystem(fs hostfs.FS, name string, instance int, full bool) (*Subsystem, error) {
 	dir := path.Join(SubsystemClass, name)
 	entries, err := listDir(fs, dir)
 	if err != nil || entries == nil {
 		return nil, err
 	}
-	r := attrReader{fs: fs, dir: dir}
-	s := &Subsystem{
-		Name:     name,
-		Instance: instance,
-		NQN:      r.read("subsysnqn"),
-		Model:    r.read("model"),
-		Serial:   r.read("serial"),
-		Firmware: r.read("firmware_rev"),
-		Type:     r.read("subsystype"),
-		IOPolicy: r.read("iopolicy"),
+	r := newAttrReader(fs, dir)
+	defer r.close()
+	s := &Subsystem{Name: name, Instance: instance}
+	if full {
+		s.NQN = r.read("subsysnqn")
+		s.Model = r.read("model")
+		s.Serial = r.read("serial")
+		s.Firmware = r.read("firmware_rev")
+	}
+	s.Type = r.read("subsystype")
+	if full {
+		s.IOPolicy = r.read("iopolicy")
 	}
 	var ctrls []int
 	for _, e := range entries {
@@ -194,8 +253,11 @@ func scanSubsystem(fs hostfs.FS, name string, instance int) (*Subsystem, error) 
 			ctrls = append(ctrls, n)
 			continue
 		}
+		if !full {
+			continue
+		}
 		if _, _, ok := SplitNamespaceName(e); ok {
-			s.Namespaces = append(s.Namespaces, readNamespace(&r, e))
+			s.Namespaces = append(s.Namespaces, readNamespace(r, e))
 		}
 	}
 	slices.Sort(ctrls)
@@ -207,31 +269,40 @@ func scanSubsystem(fs hostfs.FS, name string, instance int) (*Subsystem, error) 
 }
 
 // scanController reads one controller; nil when it vanished meanwhile.
-func scanController(fs hostfs.FS, name string, instance int) (*Controller, error) {
+// Without full, only what ScanPaths promises is read.
+func scanController(fs hostfs.FS, name string, instance int, full bool) (*Controller, error) {
 	dir := path.Join(ControllerClass, name)
 	entries, err := listDir(fs, dir)
 	if err != nil || entries == nil {
 		return nil, err
 	}
-	r := attrReader{fs: fs, dir: dir}
-	c := &Controller{
-		Name:       name,
-		Instance:   instance,
-		Transport:  r.read("transport"),
-		RawAddress: r.read("address"),
-		SubsysNQN:  r.read("subsysnqn"),
-		HostNQN:    r.read("hostnqn"),
-		HostID:     r.read("hostid"),
-		State:      r.read("state"),
-		Model:      r.read("model"),
-		Serial:     r.read("serial"),
-		Firmware:   r.read("firmware_rev"),
-		CntrlType:  r.read("cntrltype"),
-		DCType:     r.read("dctype"),
-		NumaNode:   r.read("numa_node"),
-		CntlID:     -1,
+	r := newAttrReader(fs, dir)
+	defer r.close()
+	c := &Controller{Name: name, Instance: instance, CntlID: -1}
+	// The attributes are read in the same order either way, so that the
+	// first error is the same.
+	c.Transport = r.read("transport")
+	c.RawAddress = r.read("address")
+	c.SubsysNQN = r.read("subsysnqn")
+	if full {
+		c.HostNQN = r.read("hostnqn")
+		c.HostID = r.read("hostid")
+	}
+	c.State = r.read("state")
+	if full {
+		c.Model = r.read("model")
+		c.Serial = r.read("serial")
+		c.Firmware = r.read("firmware_rev")
+	}
+	c.CntrlType = r.read("cntrltype")
+	if full {
+		c.DCType = r.read("dctype")
+		c.NumaNode = r.read("numa_node")
 	}
 	c.Address = ParseAddress(c.RawAddress)
+	if !full {
+		return c, r.err
+	}
 	if id, err := strconv.Atoi(r.read("cntlid")); err == nil {
 		c.CntlID = id
 	}
@@ -245,7 +316,7 @@ func scanController(fs hostfs.FS, name string, instance int) (*Controller, error
 			continue
 		}
 		if _, _, ok := SplitNamespaceName(e); ok {
-			c.Namespaces = append(c.Namespaces, readNamespace(&r, e))
+			c.Namespaces = append(c.Namespaces, readNamespace(r, e))
 		}
 	}
 	slices.SortFunc(c.Paths, func(a, b PathNamespace) int { return comparePathNames(a.Name, b.Name) })
@@ -289,13 +360,35 @@ type attrReader struct {
 	fs  hostfs.FS
 	dir string
 	err error
+	// open, when ok, reads attributes relative to an open directory.
+	open attrDir
+	ok   bool
+}
+
+// newAttrReader opens dir for reading its attributes; close it when done.
+func newAttrReader(fs hostfs.FS, dir string) *attrReader {
+	r := &attrReader{fs: fs, dir: dir}
+	r.open, r.ok = openAttrDir(fs.Path(dir))
+	return r
+}
+
+func (r *attrReader) close() {
+	if r.ok {
+		r.open.close()
+	}
 }
 
 func (r *attrReader) read(attr string) string {
 	if r.err != nil {
 		return ""
 	}
-	v, err := r.fs.ReadAttr(path.Join(r.dir, attr))
+	var v string
+	var err error
+	if r.ok {
+		v, err = r.open.read(attr)
+	} else {
+		v, err = r.fs.ReadAttr(path.Join(r.dir, attr))
+	}
 	if err != nil {
 		if !gone(err) {
 			r.err = fmt.Errorf("reading the NVMe topology: %w", err)

@@ -1,0 +1,11 @@
+//go:build !linux
+
+package sysfs
+
+// attrDir is the Linux fast path for reading attributes; elsewhere every
+// attribute is read through hostfs.
+type attrDir struct{}
+
+func openAttrDir(string) (attrDir, bool)    { return attrDir{}, false }
+func (attrDir) close()                      {}
+func (attrDir) read(string) (string, error) { panic("sysfs: attrDir.read without openAttrDir") }

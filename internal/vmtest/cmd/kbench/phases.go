@@ -1,0 +1,136 @@
+//go:build linux
+
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/gonvme/gonvme/discovery"
+	"github.com/gonvme/gonvme/fabrics"
+	"github.com/gonvme/gonvme/internal/hostfs"
+	"github.com/gonvme/gonvme/internal/nvmf"
+	"github.com/gonvme/gonvme/internal/render"
+	"github.com/gonvme/gonvme/internal/sysfs"
+	"github.com/gonvme/gonvme/ioctl"
+	"github.com/gonvme/gonvme/nqn"
+)
+
+// phases times the steps of gonvme's list, list-subsys and connect-all (with
+// everything connected) inside one process, to show where their time goes.
+// Each step runs three times; all times are printed.
+func phases(args []string) error {
+	fs := hostfs.New("")
+	e := nvmf.NewEdge(fs)
+	step := func(name string, f func() error) error {
+		for i := 0; i < 3; i++ {
+			start := time.Now()
+			if err := f(); err != nil {
+				return fmt.Errorf("%s: %w", name, err)
+			}
+			fmt.Printf("phase %-28s %8.2f ms\n", name, float64(time.Since(start).Microseconds())/1000)
+		}
+		return nil
+	}
+	topo, err := e.Scan()
+	if err != nil {
+		return err
+	}
+	fmt.Printf("phase topology: %d controllers, %d subsystems\n", len(topo.Controllers), len(topo.Subsystems))
+	var host render.HostIdent
+	host.HostNQN, _ = nqn.ReadHostNQN(fs)
+	host.HostID, _ = nqn.ReadHostID(fs)
+	var discs []string // discovery controllers created by the steps below
+	steps := []struct {
+		name string
+		f    func() error
+	}{
+		{"sysfs.Scan", func() error { _, err := e.Scan(); return err }},
+		{"sysfs.ScanPaths", func() error { _, err := sysfs.ScanPaths(fs); return err }},
+		{"Devices (sysfs only)", func() error { e.Devices(topo, false); return nil }},
+		{"Devices (Identify)", func() error { e.Devices(topo, true); return nil }},
+		{"list render text", func() error {
+			devs := e.Devices(topo, false)
+			render.SortDevices(host, topo, devs)
+			return render.ListText(io.Discard, devs)
+		}},
+		{"list-subsys render text", func() error { return render.SubsysText(io.Discard, host, topo) }},
+		{"discover (create, log, delete)", func() error {
+			_, err := e.Discover(nvmf.Target{Options: target(args)}, nvmf.DiscoverOptions{})
+			return err
+		}},
+		{"discovery: connect", func() error {
+			r, err := fabrics.Connect(e.Kernel, discOpts(args))
+			if err == nil {
+				discs = append(discs, r.Device())
+			}
+			return err
+		}},
+		{"discovery: log page, 4 KiB commands", func() error {
+			if len(discs) == 0 {
+				return nil
+			}
+			d, err := ioctl.Open("/dev/" + discs[len(discs)-1])
+			if err != nil {
+				return err
+			}
+			defer d.Close()
+			_, _, err = discovery.Fetch(d, 10)
+			return err
+		}},
+		{"discovery: log page, 1 command", func() error {
+			if len(discs) == 0 {
+				return nil
+			}
+			d, err := ioctl.Open("/dev/" + discs[len(discs)-1])
+			if err != nil {
+				return err
+			}
+			defer d.Close()
+			buf := make([]byte, discovery.HeaderSize+len(topo.Controllers)*discovery.EntrySize)
+			return ioctl.GetLogPage(d, discovery.LogPageID, 0, 0, false, buf)
+		}},
+		{"discovery: delete", func() error {
+			if len(discs) == 0 {
+				return nil
+			}
+			err := fabrics.Disconnect(fs, discs[len(discs)-1])
+			discs = discs[:len(discs)-1]
+			return err
+		}},
+		{"Walk (scan + discovery)", func() error {
+			_, err := e.Walk(context.Background(), []nvmf.Target{{Options: target(args)}}, nvmf.WalkOptions{})
+			return err
+		}},
+	}
+	for _, s := range steps {
+		if err := step(s.name, s.f); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// target is the discovery target "TRANSPORT TRADDR TRSVCID" of args
+// (default rdma 169.254.99.1 4420) with the host identity of /etc/nvme.
+func target(args []string) fabrics.Options {
+	o := fabrics.Options{Transport: "rdma", Traddr: "169.254.99.1", Trsvcid: "4420"}
+	if len(args) == 3 {
+		o.Transport, o.Traddr, o.Trsvcid = args[0], args[1], args[2]
+	}
+	if id, err := nqn.ResolveIdentity(hostfs.New(""), "", ""); err == nil {
+		o.HostNQN, o.HostID = id.HostNQN, id.HostID
+	}
+	return o
+}
+
+// discOpts is the discovery controller connect of target(args), as gonvme
+// makes it (well-known NQN, no keep-alive, default ctrl_loss_tmo).
+func discOpts(args []string) fabrics.Options {
+	o := target(args)
+	o.NQN = nqn.Discovery
+	o.CtrlLossTmo = fabrics.Int(nvmf.DefaultCtrlLossTmo)
+	return o
+}
