@@ -15,9 +15,15 @@ const DefaultRetries = 10
 // hostile target cannot make it allocate without limit.
 const MaxRecords = 4096
 
-// chunkSize is the transfer size of each Get Log Page command: 4 KiB is the
-// smallest maximum transfer size a controller may have.
-const chunkSize = 4096
+// Transfer sizes of the Get Log Page commands. The records are read first
+// in wideChunk commands (64 records each: one or two commands for most
+// logs, where 4 KiB commands would need one per four records); a
+// controller or host that refuses so large a transfer gets chunkSize
+// commands, the smallest maximum transfer size a controller may have.
+const (
+	chunkSize = 4096
+	wideChunk = 64 * 1024
+)
 
 // UnstableError reports a log whose header changed while it was being read,
 // on every try.
@@ -63,7 +69,7 @@ func Fetch(a ioctl.Admin, maxRetries int) (*Log, []byte, error) {
 			return nil, nil, &TooManyRecordsError{Numrec: numrec}
 		}
 		page := make([]byte, HeaderSize+int(numrec)*EntrySize)
-		if err := readLog(a, HeaderSize, page[HeaderSize:]); err != nil {
+		if err := readRecords(a, page[HeaderSize:]); err != nil {
 			return nil, nil, fmt.Errorf("read %d discovery log records: %w", numrec, err)
 		}
 		header = page[:HeaderSize]
@@ -84,11 +90,26 @@ func headerCounts(h []byte) (genctr, numrec uint64) {
 	return binary.LittleEndian.Uint64(h), binary.LittleEndian.Uint64(h[8:])
 }
 
+// readRecords reads the records after the header: in wide commands, and
+// again in small ones when a wide one fails.
+func readRecords(a ioctl.Admin, buf []byte) error {
+	if len(buf) > chunkSize {
+		if err := readLogIn(a, HeaderSize, buf, wideChunk); err == nil {
+			return nil
+		}
+	}
+	return readLog(a, HeaderSize, buf)
+}
+
 // readLog reads buf from the discovery log starting at offset, in chunkSize
 // commands that retain the asynchronous event on all but the last.
 func readLog(a ioctl.Admin, offset uint64, buf []byte) error {
-	for start := 0; start < len(buf); start += chunkSize {
-		end := min(start+chunkSize, len(buf))
+	return readLogIn(a, offset, buf, chunkSize)
+}
+
+func readLogIn(a ioctl.Admin, offset uint64, buf []byte, chunk int) error {
+	for start := 0; start < len(buf); start += chunk {
+		end := min(start+chunk, len(buf))
 		last := end == len(buf)
 		if err := ioctl.GetLogPage(a, LogPageID, 0, offset+uint64(start), !last, buf[start:end]); err != nil {
 			return err

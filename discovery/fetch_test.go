@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"reflect"
+	"slices"
+	"syscall"
 	"testing"
 
 	"github.com/gonvme/gonvme/ioctl"
@@ -69,9 +71,10 @@ func TestFetchCommands(t *testing.T) {
 		{"empty log", 0, []logRead{{0, 1024, false}}},
 		{"one chunk", 3, []logRead{{0, 1024, false}, {1024, 3072, false}, {0, 1024, false}}},
 		{"exactly one chunk", 4, []logRead{{0, 1024, false}, {1024, 4096, false}, {0, 1024, false}}},
-		{"three chunks", 9, []logRead{
+		{"nine records in one wide command", 9, []logRead{{0, 1024, false}, {1024, 9216, false}, {0, 1024, false}}},
+		{"two wide commands", 65, []logRead{
 			{0, 1024, false},
-			{1024, 4096, true}, {5120, 4096, true}, {9216, 1024, false},
+			{1024, 65536, true}, {66560, 1024, false},
 			{0, 1024, false},
 		}},
 	}
@@ -93,6 +96,34 @@ func TestFetchCommands(t *testing.T) {
 				t.Errorf("log genctr %d numrec %d with %d entries, want 3, %d, %d", l.Genctr, l.Numrec, len(l.Entries), c.n, c.n)
 			}
 		})
+	}
+}
+
+// A controller that refuses transfers over 4 KiB gets the records again in
+// 4 KiB commands that retain the event on all but the last.
+func TestFetchFallsBackToSmallTransfers(t *testing.T) {
+	want := logPage(3, 9)
+	f := &fakeController{pages: [][]byte{want}, fail: func(r logRead) error {
+		if r.Len > 4096 {
+			return syscall.EINVAL
+		}
+		return nil
+	}}
+	l, raw, err := Fetch(f, DefaultRetries)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantReads := []logRead{
+		{0, 1024, false},
+		{1024, 9216, false},
+		{1024, 4096, true}, {5120, 4096, true}, {9216, 1024, false},
+		{0, 1024, false},
+	}
+	if !reflect.DeepEqual(f.reads, wantReads) {
+		t.Errorf("reads\n got %+v\nwant %+v", f.reads, wantReads)
+	}
+	if !bytes.Equal(raw, want) || len(l.Entries) != 9 {
+		t.Errorf("fallback read %d entries, raw equal %v", len(l.Entries), bytes.Equal(raw, want))
 	}
 }
 
@@ -184,18 +215,19 @@ func TestFetchAdminErrors(t *testing.T) {
 	status := &ioctl.StatusError{Status: 0x4109}
 	cases := []struct {
 		name   string
-		failAt int
+		failAt []int // command indexes that fail
 		prefix string
 	}{
-		{"header", 0, "read discovery log header: "},
-		{"records", 2, "read 9 discovery log records: "},
-		{"header again", 4, "read discovery log header again: "},
+		{"header", []int{0}, "read discovery log header: "},
+		// the wide read fails, then the first 4 KiB read of the fallback
+		{"records", []int{1, 2}, "read 9 discovery log records: "},
+		{"header again", []int{2}, "read discovery log header again: "},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			f := &fakeController{pages: [][]byte{logPage(1, 9)}}
 			f.fail = func(logRead) error {
-				if len(f.reads)-1 == c.failAt {
+				if slices.Contains(c.failAt, len(f.reads)-1) {
 					return status
 				}
 				return nil

@@ -39,7 +39,7 @@ func disconnectCommand(env *Env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			topo, err := env.Edge.Scan()
+			topo, err := env.Edge.ScanPaths()
 			if err != nil {
 				return err
 			}
@@ -109,7 +109,7 @@ func disconnectAllCommand(env *Env) *cli.Command {
 			if tr != "" && !isTransport(tr) {
 				return usageErrorf("--transport: %q is not one of rdma, tcp, fc, loop", tr)
 			}
-			topo, err := env.Edge.Scan()
+			topo, err := env.Edge.ScanPaths()
 			if err != nil {
 				return err
 			}

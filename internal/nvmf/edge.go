@@ -53,7 +53,7 @@ func (e *Edge) Scan() (*sysfs.Topology, error) {
 // ScanPaths reads only the part of the topology that matching paths and
 // choosing controllers need (sysfs.ScanPaths: names, transport, address,
 // subsystem NQN, state, controller type, subsystem links and type), about a
-// third of Scan's reads. Connect, connect-all and discover use it; so can
+// third of Scan's reads. Connect, connect-all, discover and disconnect use it; so can
 // anything that does not show the topology.
 func (e *Edge) ScanPaths() (*sysfs.Topology, error) {
 	t, err := sysfs.ScanPaths(e.FS)
