@@ -6,13 +6,16 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/gonvme/gonvme/internal/render"
+	"github.com/gonvme/gonvme/internal/sysfs"
 	"github.com/gonvme/gonvme/nqn"
 )
 
-func listCommand(env *Env) *cli.Command {
+// topologyCommand is the shape of list and list-subsys: -o and -v, no
+// arguments, one sysfs scan, then show.
+func topologyCommand(env *Env, name, usage string, show func(c *cli.Context, format string, topo *sysfs.Topology, host render.HostIdent) error) *cli.Command {
 	return &cli.Command{
-		Name:  "list",
-		Usage: "list NVMe namespaces (block devices)",
+		Name:  name,
+		Usage: usage,
 		Flags: []cli.Flag{outputFlag("normal", "output format: normal or json"), verboseFlag()},
 		Action: func(c *cli.Context) error {
 			if err := noArgs(c); err != nil {
@@ -26,8 +29,15 @@ func listCommand(env *Env) *cli.Command {
 			if err != nil {
 				return err
 			}
+			return show(c, format, topo, env.hostIdent())
+		},
+	}
+}
+
+func listCommand(env *Env) *cli.Command {
+	return topologyCommand(env, "list", "list NVMe namespaces (block devices)",
+		func(c *cli.Context, format string, topo *sysfs.Topology, host render.HostIdent) error {
 			devs := env.Edge.Devices(topo, true)
-			host := env.hostIdent()
 			render.SortDevices(host, topo, devs)
 			switch {
 			case c.Bool("verbose") && format == "json":
@@ -38,34 +48,17 @@ func listCommand(env *Env) *cli.Command {
 				return render.ListJSON(env.Stdout, devs)
 			}
 			return render.ListText(env.Stdout, devs)
-		},
-	}
+		})
 }
 
 func listSubsysCommand(env *Env) *cli.Command {
-	return &cli.Command{
-		Name:  "list-subsys",
-		Usage: "list NVMe subsystems and the paths (controllers) to each",
-		Flags: []cli.Flag{outputFlag("normal", "output format: normal or json"), verboseFlag()},
-		Action: func(c *cli.Context) error {
-			if err := noArgs(c); err != nil {
-				return err
-			}
-			format, err := outputFormat(c, "normal", "json")
-			if err != nil {
-				return err
-			}
-			topo, err := env.Edge.Scan()
-			if err != nil {
-				return err
-			}
-			host := env.hostIdent()
+	return topologyCommand(env, "list-subsys", "list NVMe subsystems and the paths (controllers) to each",
+		func(_ *cli.Context, format string, topo *sysfs.Topology, host render.HostIdent) error {
 			if format == "json" {
 				return render.SubsysJSON(env.Stdout, host, topo)
 			}
 			return render.SubsysText(env.Stdout, host, topo)
-		},
-	}
+		})
 }
 
 // hostIdent is the configured host identity, as list and list-subsys
