@@ -125,8 +125,10 @@ func contextLookup(c *cli.Context) func(string) (string, bool) {
 	}
 }
 
-// confFlags is the flag set a discovery.conf line may use: the fabrics
-// flags plus discover's own that make sense there.
+// lookupConfFlag finds a flag a discovery.conf line may use: the fabrics
+// flags (by long name or letter; -d means --device on discover's command
+// line, so it is not taken as --disable-sqflow here) plus discover's own
+// that make sense there.
 func lookupConfFlag(name string) (fabricFlag, bool) {
 	for _, f := range fabricFlags {
 		if name == f.long || (f.short != "" && name == f.short && f.short != "d") {

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/gonvme/gonvme/internal/nvmf/nvmftest"
+	"github.com/gonvme/gonvme/internal/textdiff"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
@@ -83,21 +84,7 @@ func sameText(t *testing.T, what, want, got string) {
 	if want == got {
 		return
 	}
-	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
-	for i := 0; i < len(w) || i < len(g); i++ {
-		var wl, gl string
-		if i < len(w) {
-			wl = w[i]
-		}
-		if i < len(g) {
-			gl = g[i]
-		}
-		if wl != gl {
-			t.Errorf("output differs from %s at line %d\nwant %q\n got %q", what, i+1, wl, gl)
-			return
-		}
-	}
-	t.Errorf("output differs from %s in bytes only", what)
+	t.Errorf("output differs from %s at %s", what, textdiff.FirstLine(want, got))
 }
 
 func equal(a, b []string) bool {

@@ -2,31 +2,13 @@ package nvmf_test
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"github.com/gonvme/gonvme/fabrics"
 	"github.com/gonvme/gonvme/internal/nvmf"
 	"github.com/gonvme/gonvme/internal/nvmf/nvmftest"
+	"github.com/gonvme/gonvme/internal/textdiff"
 )
-
-// lineDiff shows the first line where two texts differ.
-func lineDiff(want, got string) string {
-	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
-	for i := 0; i < len(w) || i < len(g); i++ {
-		var wl, gl string
-		if i < len(w) {
-			wl = w[i]
-		}
-		if i < len(g) {
-			gl = g[i]
-		}
-		if wl != gl {
-			return fmt.Sprintf("line %d\nwant %q\n got %q", i+1, wl, gl)
-		}
-	}
-	return "same lines, different bytes"
-}
 
 // target is a discovery target from the command line, with the fixtures'
 // host identity filled in as the CLI does (values from /etc/nvme are
@@ -78,3 +60,5 @@ func sameStrings(a, b []string) bool {
 func joinLines(s []string) string { return "\n\t" + strings.Join(s, "\n\t") }
 
 var background = context.Background()
+
+func lineDiff(want, got string) string { return textdiff.FirstLine(want, got) }

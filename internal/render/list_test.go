@@ -13,6 +13,7 @@ import (
 
 	"github.com/gonvme/gonvme/internal/hostfs"
 	"github.com/gonvme/gonvme/internal/sysfs"
+	"github.com/gonvme/gonvme/internal/textdiff"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata")
@@ -36,25 +37,7 @@ func golden(t *testing.T, name string, got []byte) {
 	}
 }
 
-// lineDiff shows the first differing line of two outputs, with invisible
-// trailing spaces made visible.
-func lineDiff(want, got []byte) string {
-	w := strings.Split(string(want), "\n")
-	g := strings.Split(string(got), "\n")
-	for i := 0; i < len(w) || i < len(g); i++ {
-		var wl, gl string
-		if i < len(w) {
-			wl = w[i]
-		}
-		if i < len(g) {
-			gl = g[i]
-		}
-		if wl != gl {
-			return fmt.Sprintf("line %d\nwant %q\n got %q", i+1, wl, gl)
-		}
-	}
-	return "same lines, different bytes"
-}
+func lineDiff(want, got []byte) string { return textdiff.FirstLine(string(want), string(got)) }
 
 // scenario is a host described by a .tree file: a sysfs topology, the
 // host identity, and Identify Namespace figures for its namespaces.

@@ -1,0 +1,3 @@
+// Package textdiff describes where two texts differ, for test failure
+// messages that compare command output with nvme-cli's or a golden file.
+package textdiff
