@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -79,7 +80,7 @@ func TestDiscoverControllers(t *testing.T) {
 			if n := len(f.Kernel.Writes()); n != tt.wantWrites {
 				t.Errorf("%d kernel writes, want %d", n, tt.wantWrites)
 			}
-			if got := f.Controllers(t); !equal(got, tt.wantLeft) {
+			if got := f.Controllers(t); !slices.Equal(got, tt.wantLeft) {
 				t.Errorf("controllers %q, want %q", got, tt.wantLeft)
 			}
 		})
@@ -195,7 +196,7 @@ func TestConnectAll(t *testing.T) {
 			}
 			golden(t, "connect-all-partial."+format+".stdout", r.stdout)
 			golden(t, "connect-all-partial."+format+".stderr", r.stderr)
-			if got := f.Controllers(t); !equal(got, []string{"nvme0", "nvme1"}) {
+			if got := f.Controllers(t); !slices.Equal(got, []string{"nvme0", "nvme1"}) {
 				t.Errorf("controllers %q, want the two connected paths only", got)
 			}
 		})

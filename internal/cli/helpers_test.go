@@ -87,18 +87,6 @@ func sameText(t *testing.T, what, want, got string) {
 	t.Errorf("output differs from %s at %s", what, textdiff.FirstLine(want, got))
 }
 
-func equal(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
-
 // noWrites fails when the fake kernel saw any option string or the fake
 // delete any call.
 func noWrites(t *testing.T, f *nvmftest.Fake) {

@@ -1,6 +1,7 @@
 package nvmf_test
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/gonvme/gonvme/internal/nvmf"
@@ -29,10 +30,10 @@ func TestClosest(t *testing.T) {
 	for _, tt := range tests {
 		in := append([]string(nil), tt.candidates...)
 		got := nvmf.Closest(tt.want, tt.candidates)
-		if !sameStrings(got, tt.order) {
+		if !slices.Equal(got, tt.order) {
 			t.Errorf("Closest(%q, %q) = %q, want %q", tt.want, in, got, tt.order)
 		}
-		if !sameStrings(tt.candidates, in) {
+		if !slices.Equal(tt.candidates, in) {
 			t.Errorf("Closest modified its input: %q", tt.candidates)
 		}
 	}

@@ -2,6 +2,7 @@ package nvmf_test
 
 import (
 	"errors"
+	"slices"
 	"syscall"
 	"testing"
 
@@ -86,7 +87,7 @@ func TestConnect(t *testing.T) {
 					t.Errorf("error %v does not match %v", err, w)
 				}
 			}
-			if got := f.Kernel.Writes(); !sameStrings(got, tt.wantWrites) {
+			if got := f.Kernel.Writes(); !slices.Equal(got, tt.wantWrites) {
 				t.Errorf("writes:%s\nwant:%s", joinLines(got), joinLines(tt.wantWrites))
 			}
 		})

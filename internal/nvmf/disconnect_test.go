@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"syscall"
 	"testing"
 	"time"
@@ -75,7 +76,7 @@ func TestDeleteControllersKeepsOrderAndErrors(t *testing.T) {
 	if !errors.Is(res[2].Err, syscall.ENOENT) {
 		t.Errorf("nvme9 (absent): %v, want ENOENT", res[2].Err)
 	}
-	if left := f.Controllers(t); !sameStrings(left, []string{"nvme1", "nvme2"}) {
+	if left := f.Controllers(t); !slices.Equal(left, []string{"nvme1", "nvme2"}) {
 		t.Errorf("controllers left %q, want nvme1 and the busy nvme2", left)
 	}
 }
@@ -95,7 +96,7 @@ func TestDeleteControllersCancel(t *testing.T) {
 			t.Errorf("%s: %v, want not attempted (context canceled)", r.Name, r.Err)
 		}
 	}
-	if got := f.Del.Calls(); !sameStrings(got, []string{"nvme0"}) {
+	if got := f.Del.Calls(); !slices.Equal(got, []string{"nvme0"}) {
 		t.Errorf("deletes started %q, want only nvme0", got)
 	}
 	if left := f.Controllers(t); len(left) != 4 {

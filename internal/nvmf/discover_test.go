@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -101,10 +102,10 @@ func TestDiscoverWritesWhatNvmeCliWrites(t *testing.T) {
 			if c.persistent {
 				wantDeleted, wantLeft = nil, []string{"nvme0"}
 			}
-			if got := f.Del.Calls(); !sameStrings(got, wantDeleted) {
+			if got := f.Del.Calls(); !slices.Equal(got, wantDeleted) {
 				t.Errorf("deleted %q, want %q", got, wantDeleted)
 			}
-			if got := f.Controllers(t); !sameStrings(got, wantLeft) {
+			if got := f.Controllers(t); !slices.Equal(got, wantLeft) {
 				t.Errorf("controllers left %q, want %q", got, wantLeft)
 			}
 		})
@@ -134,7 +135,7 @@ func TestDiscoverFetchesTheLog(t *testing.T) {
 			t.Errorf("entry %d = %+v, want %+v", i, e, want.Entries[i])
 		}
 	}
-	if got := f.Admin.Opened(); !sameStrings(got, []string{"nvme0"}) {
+	if got := f.Admin.Opened(); !slices.Equal(got, []string{"nvme0"}) {
 		t.Errorf("opened %q, want the new discovery controller nvme0", got)
 	}
 }
@@ -205,7 +206,7 @@ func TestDiscoverReusesLiveDiscoveryController(t *testing.T) {
 			if got := len(f.Kernel.Writes()); got != tt.wantWrites {
 				t.Errorf("%d kernel writes, want %d", got, tt.wantWrites)
 			}
-			if got := f.Del.Calls(); !sameStrings(got, tt.wantDeletes) {
+			if got := f.Del.Calls(); !slices.Equal(got, tt.wantDeletes) {
 				t.Errorf("deleted %q, want %q", got, tt.wantDeletes)
 			}
 			if len(d.Log.Entries) != 4 {
@@ -285,7 +286,7 @@ func TestDiscoverErrorsWrap(t *testing.T) {
 					t.Errorf("error %q does not contain %q", err, s)
 				}
 			}
-			if got := f.Del.Calls(); !sameStrings(got, tt.wantDeletes) {
+			if got := f.Del.Calls(); !slices.Equal(got, tt.wantDeletes) {
 				t.Errorf("deleted %q, want %q", got, tt.wantDeletes)
 			}
 		})

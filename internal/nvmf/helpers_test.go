@@ -45,18 +45,6 @@ func discWrite(transport, traddr, trsvcid string) string {
 		",hostnqn=" + nvmftest.HostNQN + ",hostid=" + nvmftest.HostID + ",ctrl_loss_tmo=600"
 }
 
-func sameStrings(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
-
 func joinLines(s []string) string { return "\n\t" + strings.Join(s, "\n\t") }
 
 var background = context.Background()

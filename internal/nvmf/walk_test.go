@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -89,11 +90,11 @@ path rdma 10.0.0.3:4420 nqn.2026-11.io.example:sub4 via 10.0.0.3: not attempted
 	if got := summary(rep); got != want {
 		t.Errorf("report differs:\n%s", lineDiff(want, got))
 	}
-	if got, want := rep.OfferedNQNs(), []string{sub1, sub2, sub3, sub4}; !sameStrings(got, want) {
+	if got, want := rep.OfferedNQNs(), []string{sub1, sub2, sub3, sub4}; !slices.Equal(got, want) {
 		t.Errorf("OfferedNQNs = %q, want %q", got, want)
 	}
 	wantWrites := []string{discWrite("rdma", "10.0.0.1", "4420"), discWrite("rdma", "10.0.0.2", "4420"), discWrite("rdma", "10.0.0.3", "4420")}
-	if got := f.Kernel.Writes(); !sameStrings(got, wantWrites) {
+	if got := f.Kernel.Writes(); !slices.Equal(got, wantWrites) {
 		t.Errorf("kernel writes:%s\nwant (discovery controllers only):%s", joinLines(got), joinLines(wantWrites))
 	}
 	if got := f.Controllers(t); len(got) != 0 {
@@ -111,7 +112,7 @@ func TestWalkMatchKeepsOfferedNQNs(t *testing.T) {
 	if len(rep.Paths) != 1 || rep.Paths[0].Options.NQN != sub2 {
 		t.Errorf("paths:\n%s want only %s", summary(rep), sub2)
 	}
-	if got, want := rep.OfferedNQNs(), []string{sub1, sub2, sub3}; !sameStrings(got, want) {
+	if got, want := rep.OfferedNQNs(), []string{sub1, sub2, sub3}; !slices.Equal(got, want) {
 		t.Errorf("OfferedNQNs = %q, want %q", got, want)
 	}
 }
@@ -177,7 +178,7 @@ path tcp 127.0.0.1:4420 nqn.2026-11.io.gonvme:test2 via 127.0.0.1: already conne
 			if rep.Failed() {
 				t.Error("Failed() = true, want false: every path is connected")
 			}
-			if got, want := f.Controllers(t), []string{"nvme0", "nvme1", "nvme2", "nvme3", "nvme4"}; !sameStrings(got, want) {
+			if got, want := f.Controllers(t), []string{"nvme0", "nvme1", "nvme2", "nvme3", "nvme4"}; !slices.Equal(got, want) {
 				t.Errorf("controllers after the walk %q, want %q", got, want)
 			}
 		})
@@ -222,7 +223,7 @@ func TestConnectPathsSQFlow(t *testing.T) {
 			}
 			f.Edge.ConnectPaths(background, rep)
 			got := f.Kernel.Writes()[1:] // after the discovery controller
-			if !sameStrings(got, tt.wantWrites) {
+			if !slices.Equal(got, tt.wantWrites) {
 				t.Errorf("I/O writes:%s\nwant:%s", joinLines(got), joinLines(tt.wantWrites))
 			}
 			for _, p := range rep.Paths {
@@ -352,7 +353,7 @@ func TestCancelDuringConnects(t *testing.T) {
 			t.Errorf("path %d %s: %s, want %s", i, p.Options.NQN, p.Outcome, want[i])
 		}
 	}
-	if got := f.Controllers(t); !sameStrings(got, []string{"nvme0"}) {
+	if got := f.Controllers(t); !slices.Equal(got, []string{"nvme0"}) {
 		t.Errorf("controllers %q, want only the connected I/O controller nvme0 (no discovery controller)", got)
 	}
 	if !rep.Failed() {

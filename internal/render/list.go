@@ -119,17 +119,11 @@ func ListJSON(w io.Writer, devs []Device) error {
 	return writeJSON(w, jsonObject{{"Devices", list}})
 }
 
-// ListVerbose writes `nvme list -v` as nvme-cli 2.3 prints it: a table of
-// subsystems, one of controllers and one of namespaces. devs supplies the
-// namespaces' figures; a namespace of t without a Device is left out, as
-// nvme-cli leaves out one it cannot identify. Subsystems without
-// controllers are placed as for an empty HostIdent; ListVerboseHost places
-// them under the host's own identity.
-func ListVerbose(w io.Writer, t *sysfs.Topology, devs []Device) error {
-	return ListVerboseHost(w, HostIdent{}, t, devs)
-}
-
-// ListVerboseHost is ListVerbose with the host's default identity.
+// ListVerboseHost writes `nvme list -v` as nvme-cli 2.3 prints it: a
+// table of subsystems, one of controllers and one of namespaces. devs
+// supplies the namespaces' figures; a namespace of t without a Device is
+// left out, as nvme-cli leaves out one it cannot identify. Subsystems
+// without controllers are placed under host, the host's own identity.
 func ListVerboseHost(w io.Writer, host HostIdent, t *sysfs.Topology, devs []Device) error {
 	byName := devicesByName(devs)
 	v := newView(host, t, keepFunc(func(name string) bool { _, ok := byName[name]; return ok }))
@@ -185,18 +179,13 @@ func ListVerboseHost(w io.Writer, host HostIdent, t *sysfs.Topology, devs []Devi
 	return err
 }
 
-// ListVerboseJSON writes `nvme list -v -o json` as nvme-cli 2.3 prints it:
+// ListVerboseJSONHost writes `nvme list -v -o json` as nvme-cli 2.3 prints it:
 // {"Devices":[{"HostNQN","HostID","Subsystems":[{"Subsystem",
 // "SubsystemNQN","Controllers":[{"Controller","SerialNumber","ModelNumber",
 // "Firmware","Transport","Address","Namespaces":[…],"Paths":[{"Path",
 // "ANAState"}]}],"Namespaces":[{"NameSpace","NSID","UsedBytes",
-// "MaximumLBA","PhysicalSize","SectorSize"}]}]}]}. Namespaces are chosen as
-// for ListVerbose.
-func ListVerboseJSON(w io.Writer, t *sysfs.Topology, devs []Device) error {
-	return ListVerboseJSONHost(w, HostIdent{}, t, devs)
-}
-
-// ListVerboseJSONHost is ListVerboseJSON with the host's default identity.
+// "MaximumLBA","PhysicalSize","SectorSize"}]}]}]}. Namespaces and
+// subsystems without controllers are placed as for ListVerboseHost.
 func ListVerboseJSONHost(w io.Writer, host HostIdent, t *sysfs.Topology, devs []Device) error {
 	byName := devicesByName(devs)
 	v := newView(host, t, keepFunc(func(name string) bool { _, ok := byName[name]; return ok }))

@@ -68,7 +68,7 @@ func phases(args []string) error {
 			}
 			return err
 		}},
-		{"discovery: log page, 4 KiB commands", func() error {
+		{"discovery: log page (discovery.Fetch)", func() error {
 			if len(discs) == 0 {
 				return nil
 			}
