@@ -55,11 +55,22 @@ type Device struct {
 // Open opens an NVMe controller character device such as /dev/nvme0
 // read-only, as nvme-cli does; admin passthrough needs CAP_SYS_ADMIN.
 func Open(path string) (*Device, error) {
-	f, err := os.OpenFile(path, os.O_RDONLY|unix.O_CLOEXEC, 0)
-	if err != nil {
-		return nil, fmt.Errorf("%w%s", err, openHint(err))
+	// open(2) and os.NewFile rather than os.OpenFile: a controller device
+	// cannot be polled, and os.OpenFile would try to register it with the
+	// runtime's poller on every open (list opens one per namespace).
+	var fd int
+	for {
+		var err error
+		fd, err = unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+		if err == nil {
+			break
+		}
+		if err != unix.EINTR {
+			perr := &os.PathError{Op: "open", Path: path, Err: err}
+			return nil, fmt.Errorf("%w%s", perr, openHint(perr))
+		}
 	}
-	return &Device{f: f}, nil
+	return &Device{f: os.NewFile(uintptr(fd), path)}, nil
 }
 
 func openHint(err error) string {

@@ -11,8 +11,9 @@ import (
 )
 
 // topologyCommand is the shape of list and list-subsys: -o and -v, no
-// arguments, one sysfs scan, then show.
-func topologyCommand(env *Env, name, usage string, show func(c *cli.Context, format string, topo *sysfs.Topology, host render.HostIdent) error) *cli.Command {
+// arguments, one sysfs scan of what the command shows (view, or the whole
+// topology with -v), then show.
+func topologyCommand(env *Env, name, usage string, view sysfs.View, show func(c *cli.Context, format string, topo *sysfs.Topology, host render.HostIdent) error) *cli.Command {
 	return &cli.Command{
 		Name:  name,
 		Usage: usage,
@@ -25,7 +26,10 @@ func topologyCommand(env *Env, name, usage string, show func(c *cli.Context, for
 			if err != nil {
 				return err
 			}
-			topo, err := env.Edge.Scan()
+			if c.Bool("verbose") {
+				view = sysfs.Everything
+			}
+			topo, err := env.Edge.ScanView(view)
 			if err != nil {
 				return err
 			}
@@ -35,7 +39,7 @@ func topologyCommand(env *Env, name, usage string, show func(c *cli.Context, for
 }
 
 func listCommand(env *Env) *cli.Command {
-	return topologyCommand(env, "list", "list NVMe namespaces (block devices)",
+	return topologyCommand(env, "list", "list NVMe namespaces (block devices)", sysfs.NamespacesView,
 		func(c *cli.Context, format string, topo *sysfs.Topology, host render.HostIdent) error {
 			devs := env.Edge.Devices(topo, true)
 			render.SortDevices(host, topo, devs)
@@ -52,7 +56,7 @@ func listCommand(env *Env) *cli.Command {
 }
 
 func listSubsysCommand(env *Env) *cli.Command {
-	return topologyCommand(env, "list-subsys", "list NVMe subsystems and the paths (controllers) to each",
+	return topologyCommand(env, "list-subsys", "list NVMe subsystems and the paths (controllers) to each", sysfs.SubsystemsView,
 		func(_ *cli.Context, format string, topo *sysfs.Topology, host render.HostIdent) error {
 			if format == "json" {
 				return render.SubsysJSON(env.Stdout, host, topo)

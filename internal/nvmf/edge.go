@@ -41,22 +41,23 @@ func NewEdge(fs hostfs.FS) *Edge {
 	}
 }
 
-// Scan reads the controller and subsystem topology.
+// Scan reads the whole controller and subsystem topology.
 func (e *Edge) Scan() (*sysfs.Topology, error) {
-	t, err := sysfs.Scan(e.FS)
-	if err != nil {
-		return nil, fmt.Errorf("reading the NVMe topology from %s: %w", e.FS.Path("/sys/class/nvme"), err)
-	}
-	return t, nil
+	return e.ScanView(sysfs.Everything)
 }
 
 // ScanPaths reads only the part of the topology that matching paths and
-// choosing controllers need (sysfs.ScanPaths: names, transport, address,
+// choosing controllers need (sysfs.PathsView: names, transport, address,
 // subsystem NQN, state, controller type, subsystem links and type), about a
-// third of Scan's reads. Connect, connect-all, discover and disconnect use it; so can
-// anything that does not show the topology.
+// third of Scan's reads. Connect, connect-all, discover and disconnect use
+// it; so can anything that does not show the topology.
 func (e *Edge) ScanPaths() (*sysfs.Topology, error) {
-	t, err := sysfs.ScanPaths(e.FS)
+	return e.ScanView(sysfs.PathsView)
+}
+
+// ScanView reads the part of the topology that v names.
+func (e *Edge) ScanView(v sysfs.View) (*sysfs.Topology, error) {
+	t, err := sysfs.ScanView(e.FS, v)
 	if err != nil {
 		return nil, fmt.Errorf("reading the NVMe topology from %s: %w", e.FS.Path("/sys/class/nvme"), err)
 	}

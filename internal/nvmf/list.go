@@ -11,10 +11,11 @@ import (
 // Devices lists the namespace block devices of t as `list` shows them:
 // multipath namespaces under their subsystem (model, serial and firmware
 // from the subsystem) and namespaces a controller owns alone (from that
-// controller). Capacities come from sysfs; when identify is set, Identify
-// Namespace is sent to each namespace (concurrently) for what sysfs lacks:
-// used bytes and metadata size. A namespace whose Identify fails (for
-// example without root) keeps its sysfs figures.
+// controller). When identify is set, Identify Namespace is sent to each
+// namespace (concurrently) for its capacity, used bytes and metadata size.
+// A namespace whose Identify fails (for example without root), or that is
+// not identified, gets its capacity from sysfs: from the scan when it read
+// them (sysfs.Everything), else read now (sysfs.ReadCapacity).
 func (e *Edge) Devices(t *sysfs.Topology, identify bool) []render.Device {
 	type item struct {
 		ns   sysfs.Namespace
@@ -36,14 +37,19 @@ func (e *Edge) Devices(t *sysfs.Topology, identify bool) []render.Device {
 	devs := make([]render.Device, len(items))
 	var wg sync.WaitGroup
 	for i, it := range items {
-		devs[i] = sysfsDevice(it.ns, it.id)
-		if !identify || it.ctrl == nil {
-			continue
-		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			e.identifyInto(&devs[i], it.ctrl.Name, it.ns.NSID)
+			if identify && it.ctrl != nil && e.identifyInto(&devs[i], it.ctrl.Name, it.ns, it.id) {
+				return
+			}
+			ns := it.ns
+			if ns.LBASize == 0 {
+				// Scanned without capacities; a device that vanished
+				// meanwhile keeps zeros.
+				ns.Sectors, ns.LBASize, _ = sysfs.ReadCapacity(e.FS, ns.Name)
+			}
+			devs[i] = sysfsDevice(ns, it.id)
 		}()
 	}
 	wg.Wait()
@@ -68,23 +74,26 @@ func sysfsDevice(ns sysfs.Namespace, id [3]string) render.Device {
 	return d
 }
 
-// identifyInto replaces sysfs estimates with the controller's own figures.
-func (e *Edge) identifyInto(d *render.Device, ctrl string, nsid uint32) {
+// identifyInto fills d from the controller's Identify Namespace data and
+// reports whether it could.
+func (e *Edge) identifyInto(d *render.Device, ctrl string, ns sysfs.Namespace, ident [3]string) bool {
 	dev, err := e.OpenAdmin(e.devPath(ctrl))
 	if err != nil {
-		return
+		return false
 	}
 	defer dev.Close()
-	id, err := ioctl.IdentifyNamespace(dev, nsid)
+	id, err := ioctl.IdentifyNamespace(dev, ns.NSID)
 	if err != nil || id.LBASize() == 0 {
-		return
+		return false
 	}
+	*d = sysfsDevice(ns, ident)
 	lba := uint64(id.LBASize())
 	d.SectorSize = id.LBASize()
 	d.MetadataSize = uint32(id.LBAF[id.FormatIndex()].MS)
 	d.MaximumLBA = id.NSZE
 	d.PhysicalSize = id.NSZE * lba
 	d.UsedBytes = id.NUSE * lba
+	return true
 }
 
 // firstLive returns the first live controller among names, else the first

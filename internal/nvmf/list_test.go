@@ -6,6 +6,7 @@ import (
 
 	"github.com/gonvme/gonvme/internal/nvmf/nvmftest"
 	"github.com/gonvme/gonvme/internal/render"
+	"github.com/gonvme/gonvme/internal/sysfs"
 )
 
 // nvmeCliDevice is one device of nvme-cli's 'list -o json'.
@@ -30,9 +31,15 @@ func TestDevicesMatchNvmeCli(t *testing.T) {
 	for _, d := range doc.Devices {
 		want[d.DevicePath] = d
 	}
+	for _, view := range []sysfs.View{sysfs.Everything, sysfs.NamespacesView} {
+		t.Run(view.String(), func(t *testing.T) { devicesMatchNvmeCli(t, view, want) })
+	}
+}
+
+func devicesMatchNvmeCli(t *testing.T, view sysfs.View, want map[string]nvmeCliDevice) {
 	f := nvmftest.New(t, nvmftest.Kernel61)
 	f.Admin.IDNS = nvmftest.ReadFixture(t, "identify/id-ns-nvme0n1.bin")
-	topo, err := f.Edge.Scan()
+	topo, err := f.Edge.ScanView(view)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,26 +74,32 @@ func TestDevicesWithoutIdentify(t *testing.T) {
 		{"identify off", false, func(*nvmftest.Fake) {}},
 		{"identify fails", true, func(*nvmftest.Fake) {}}, // no IDNS: every Identify gets an NVMe error
 	} {
-		t.Run(tt.name, func(t *testing.T) {
-			f := nvmftest.New(t, nvmftest.Kernel61)
-			tt.setup(f)
-			topo, err := f.Edge.Scan()
-			if err != nil {
-				t.Fatal(err)
-			}
-			devs := f.Edge.Devices(topo, tt.identify)
-			if len(devs) != 4 {
-				t.Fatalf("%d devices, want 4", len(devs))
-			}
-			for _, d := range devs {
-				// sysfs: size 131072 sectors of 512 bytes, no used figure.
-				if d.PhysicalSize != 67108864 || d.MaximumLBA != 131072 || d.SectorSize != 512 || d.UsedBytes != 0 {
-					t.Errorf("%s: %+v, want the sysfs figures", d.DevicePath, d)
-				}
-			}
-			if !tt.identify && len(f.Admin.Opened()) != 0 {
-				t.Errorf("opened %q without identify", f.Admin.Opened())
-			}
-		})
+		for _, view := range []sysfs.View{sysfs.Everything, sysfs.NamespacesView} {
+			t.Run(tt.name+" "+view.String(), func(t *testing.T) {
+				devicesWithoutIdentify(t, view, tt.identify, tt.setup)
+			})
+		}
+	}
+}
+
+func devicesWithoutIdentify(t *testing.T, view sysfs.View, identify bool, setup func(*nvmftest.Fake)) {
+	f := nvmftest.New(t, nvmftest.Kernel61)
+	setup(f)
+	topo, err := f.Edge.ScanView(view)
+	if err != nil {
+		t.Fatal(err)
+	}
+	devs := f.Edge.Devices(topo, identify)
+	if len(devs) != 4 {
+		t.Fatalf("%d devices, want 4", len(devs))
+	}
+	for _, d := range devs {
+		// sysfs: size 131072 sectors of 512 bytes, no used figure.
+		if d.PhysicalSize != 67108864 || d.MaximumLBA != 131072 || d.SectorSize != 512 || d.UsedBytes != 0 {
+			t.Errorf("%s: %+v, want the sysfs figures", d.DevicePath, d)
+		}
+	}
+	if !identify && len(f.Admin.Opened()) != 0 {
+		t.Errorf("opened %q without identify", f.Admin.Opened())
 	}
 }

@@ -2,6 +2,7 @@ package render
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"io"
 	"path"
@@ -62,13 +63,23 @@ func SortDevices(host HostIdent, t *sysfs.Topology, devs []Device) {
 			}
 		}
 	}
-	pos := func(d Device) int {
-		if r, ok := rank[d.name()]; ok {
-			return r
+	// Sort positions by (rank, original position), which is stable, then
+	// permute: the comparisons touch two ints, not two Devices.
+	type key struct{ rank, i int }
+	keys := make([]key, len(devs))
+	for i, d := range devs {
+		r, ok := rank[d.name()]
+		if !ok {
+			r = len(rank)
 		}
-		return len(rank)
+		keys[i] = key{r, i}
 	}
-	slices.SortStableFunc(devs, func(a, b Device) int { return pos(a) - pos(b) })
+	slices.SortFunc(keys, func(a, b key) int { return cmp.Or(cmp.Compare(a.rank, b.rank), cmp.Compare(a.i, b.i)) })
+	sorted := make([]Device, len(devs))
+	for i, k := range keys {
+		sorted[i] = devs[k.i]
+	}
+	copy(devs, sorted)
 }
 
 // ListText writes `nvme list` as nvme-cli 2.3 prints it, one line per

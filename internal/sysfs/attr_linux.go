@@ -1,7 +1,10 @@
 package sysfs
 
 import (
+	"bytes"
+	"encoding/binary"
 	"os"
+	"slices"
 	"strings"
 	"syscall"
 
@@ -75,4 +78,71 @@ func (d attrDir) read(attr string) (string, error) {
 		buf = append(buf, make([]byte, len(buf))...)
 	}
 	return strings.Trim(string(buf[:n]), " \t\r\n\x00"), nil
+}
+
+// names lists the directory's entries whose names start with prefix,
+// sorted, with getdents on the open directory: no second open, no stat, and
+// no string for the attributes the caller skips anyway. all counts every
+// entry but "." and "..".
+func (d attrDir) names(prefix string) (names []string, all int, err error) {
+	names = []string{}
+	var buf [8192]byte
+	for {
+		n, err := unix.Getdents(d.fd, buf[:])
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return nil, 0, &os.PathError{Op: "readdirent", Path: d.path, Err: err.(syscall.Errno)}
+		}
+		if n <= 0 {
+			break
+		}
+		var m int
+		names, m = appendDirents(names, buf[:n], prefix)
+		all += m
+	}
+	slices.Sort(names)
+	return names, all, nil
+}
+
+// appendDirents appends the names in b, a getdents64 result (struct
+// linux_dirent64: d_ino 8 bytes, d_off 8, d_reclen 2, d_type 1, then the
+// NUL-terminated name), that start with prefix; n counts every entry but
+// "." and "..".
+func appendDirents(names []string, b []byte, prefix string) (_ []string, n int) {
+	const nameOff = 19
+	for len(b) >= nameOff {
+		reclen := int(binary.NativeEndian.Uint16(b[16:18]))
+		if reclen < nameOff || reclen > len(b) {
+			break
+		}
+		name := b[nameOff:reclen]
+		if i := bytes.IndexByte(name, 0); i >= 0 {
+			name = name[:i]
+		}
+		if string(name) != "." && string(name) != ".." {
+			n++
+			if bytes.HasPrefix(name, []byte(prefix)) {
+				names = append(names, string(name))
+			}
+		}
+		b = b[reclen:]
+	}
+	return names, n
+}
+
+// openAttrDirAt opens the directory name inside parent, as openAttrDir
+// does; path is the name to give it in errors.
+func openAttrDirAt(parent attrDir, name, path string) (attrDir, bool) {
+	for {
+		fd, err := unix.Openat(parent.fd, name, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return attrDir{fd: -1}, false
+		}
+		return attrDir{fd: fd, path: path}, true
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -90,32 +91,96 @@ func TestIndexKernel61(t *testing.T) {
 	}
 }
 
-// ScanPaths reads exactly the fields it promises, equal to Scan's, and the
-// index built from it answers as the one built from Scan.
-func TestScanPathsKernel61(t *testing.T) {
+// project is what ScanView(fs, v) must return, stated from Scan's result:
+// the fields v promises, everything else empty.
+func project(full *Topology, v View) *Topology {
+	if v == Everything {
+		return full
+	}
+	ns := func(list []Namespace, nsid bool) []Namespace {
+		var out []Namespace
+		for _, n := range list {
+			m := Namespace{Name: n.Name}
+			if nsid {
+				m.NSID = n.NSID
+			}
+			out = append(out, m)
+		}
+		return out
+	}
+	t := &Topology{}
+	for _, f := range full.Subsystems {
+		s := &Subsystem{Name: f.Name, Instance: f.Instance, Controllers: f.Controllers}
+		switch v {
+		case PathsView:
+			s.Type = f.Type
+		case SubsystemsView:
+			s.NQN, s.Namespaces = f.NQN, ns(f.Namespaces, false)
+		case NamespacesView:
+			s.NQN, s.Model, s.Serial, s.Firmware = f.NQN, f.Model, f.Serial, f.Firmware
+			s.Namespaces = ns(f.Namespaces, true)
+		}
+		t.Subsystems = append(t.Subsystems, s)
+	}
+	for _, f := range full.Controllers {
+		c := &Controller{Name: f.Name, Instance: f.Instance, Transport: f.Transport, RawAddress: f.RawAddress,
+			Address: f.Address, SubsysNQN: f.SubsysNQN, State: f.State, Subsystem: f.Subsystem, CntlID: -1}
+		switch v {
+		case PathsView:
+			c.CntrlType = f.CntrlType
+		case SubsystemsView, NamespacesView:
+			c.HostNQN, c.HostID = f.HostNQN, f.HostID
+			if f.Subsystem == "" {
+				c.SubsysNQN = "" // only known through the subsystem
+			}
+			for _, p := range f.Paths {
+				c.Paths = append(c.Paths, PathNamespace{Name: p.Name})
+			}
+			c.Namespaces = ns(f.Namespaces, v == NamespacesView)
+			if v == NamespacesView && len(f.Namespaces) > 0 {
+				c.Model, c.Serial, c.Firmware = f.Model, f.Serial, f.Firmware
+			}
+		}
+		t.Controllers = append(t.Controllers, c)
+	}
+	return t
+}
+
+var views = []View{Everything, PathsView, SubsystemsView, NamespacesView}
+
+// checkViews scans root with every View and compares with the projection
+// of the full scan.
+func checkViews(t *testing.T, root string) {
+	t.Helper()
+	full, err := Scan(hostfs.New(root))
+	if err != nil {
+		t.Fatalf("Scan: %v", err)
+	}
+	for _, v := range views {
+		got, err := ScanView(hostfs.New(root), v)
+		if err != nil {
+			t.Fatalf("ScanView(%v): %v", v, err)
+		}
+		if want := project(full, v); !reflect.DeepEqual(got, want) {
+			t.Errorf("ScanView(%v)\n got %s\nwant %s", v, dump(got), dump(want))
+		}
+	}
+}
+
+// Each View reads exactly the fields it promises, equal to Scan's.
+func TestScanViewsKernel61(t *testing.T) {
+	kernelTopology(t)
+	root, _ := filepath.Abs("../../testdata/kernel/6.1")
+	checkViews(t, root)
+}
+
+// The index built from ScanPaths answers as the one built from Scan.
+func TestScanPathsIndexKernel61(t *testing.T) {
 	full := kernelTopology(t)
 	root, _ := filepath.Abs("../../testdata/kernel/6.1")
 	light, err := ScanPaths(hostfs.New(root))
 	if err != nil {
 		t.Fatalf("ScanPaths: %v", err)
-	}
-	if len(light.Controllers) != len(full.Controllers) || len(light.Subsystems) != len(full.Subsystems) {
-		t.Fatalf("ScanPaths: %d controllers, %d subsystems; Scan: %d, %d",
-			len(light.Controllers), len(light.Subsystems), len(full.Controllers), len(full.Subsystems))
-	}
-	for i, f := range full.Controllers {
-		want := Controller{Name: f.Name, Instance: f.Instance, Transport: f.Transport, RawAddress: f.RawAddress,
-			Address: f.Address, SubsysNQN: f.SubsysNQN, State: f.State, CntrlType: f.CntrlType,
-			Subsystem: f.Subsystem, CntlID: -1}
-		if got := *light.Controllers[i]; fmt.Sprint(got) != fmt.Sprint(want) {
-			t.Errorf("ScanPaths controller %d = %s, want %s", i, dump(got), dump(want))
-		}
-	}
-	for i, f := range full.Subsystems {
-		want := Subsystem{Name: f.Name, Instance: f.Instance, Type: f.Type, Controllers: f.Controllers}
-		if got := *light.Subsystems[i]; fmt.Sprint(got) != fmt.Sprint(want) {
-			t.Errorf("ScanPaths subsystem %d = %s, want %s", i, dump(got), dump(want))
-		}
 	}
 	fi, li := NewIndex(full), NewIndex(light)
 	for _, c := range full.Controllers {
@@ -129,5 +194,27 @@ func TestScanPathsKernel61(t *testing.T) {
 				t.Errorf("Lookup(%+v): Scan index %v, ScanPaths index %v", k, a, b)
 			}
 		}
+	}
+}
+
+// ReadCapacity reads what Scan reads for a namespace, through /sys/block.
+func TestReadCapacityKernel61(t *testing.T) {
+	full := kernelTopology(t)
+	root, _ := filepath.Abs("../../testdata/kernel/6.1")
+	n := 0
+	for _, s := range full.Subsystems {
+		for _, ns := range s.Namespaces {
+			sectors, lba, err := ReadCapacity(hostfs.New(root), ns.Name)
+			if err != nil || sectors != ns.Sectors || lba != ns.LBASize || lba == 0 {
+				t.Errorf("ReadCapacity(%s) = %d, %d, %v; Scan: %d, %d", ns.Name, sectors, lba, err, ns.Sectors, ns.LBASize)
+			}
+			n++
+		}
+	}
+	if n == 0 {
+		t.Fatal("no namespace in the fixture")
+	}
+	if _, _, err := ReadCapacity(hostfs.New(root), "nvme9n9"); err != nil {
+		t.Errorf("ReadCapacity of a missing device: %v, want no error and zeros", err)
 	}
 }

@@ -124,7 +124,15 @@ func TestScanPCIe(t *testing.T) {
 		"sys/devices/pci0000:00/0000:00:04.0/nvme/nvme0/state":        "live\n",
 		"sys/devices/pci0000:00/0000:00:04.0/nvme/nvme0/firmware_rev": "1.0     \n",
 	}
+	// A fabrics controller beside it: the fabrics devices directory exists,
+	// and the PCIe controller is not in it.
+	tr.ctrl("nvme1", fabricsCtrl("tcp", "traddr=127.0.0.1,trsvcid=4420", subNQN, "live"))
+	// A class link whose device is gone (deleted mid-scan) is left out.
+	tr["sys/class/nvme/nvme2"] = "-> ../../devices/virtual/nvme-fabrics/ctl/nvme2"
 	got := scan(t, tr)
+	if len(got.Controllers) != 2 || got.Controller("nvme1") == nil || got.Controller("nvme1").State != "live" {
+		t.Fatalf("Scan: %s, want nvme0 (PCIe) and nvme1 (tcp)", dump(got))
+	}
 	c := got.Controller("nvme0")
 	if c == nil {
 		t.Fatalf("Scan lost the PCIe controller: %s", dump(got))
@@ -228,4 +236,25 @@ func TestNames(t *testing.T) {
 			t.Errorf("GenericName(%q) = %q, want %q", c.in, g, c.generic)
 		}
 	}
+}
+
+// Views over a tree with what the fixture lacks: a controller that owns its
+// namespaces (multipath off) next to a multipath subsystem, and a
+// controller without a subsystem.
+func TestScanViewsOwnNamespaces(t *testing.T) {
+	tr := tree{}.ctrl("nvme0", fabricsCtrl("tcp", "traddr=127.0.0.1,trsvcid=4420", subNQN, "live"))
+	tr.ctrl("nvme1", fabricsCtrl("rdma", "traddr=192.0.2.1,trsvcid=4420", subNQN, "live"))
+	tr.ctrl("nvme2", fabricsCtrl("rdma", "traddr=192.0.2.2,trsvcid=4420", "nqn.2026-11.io.gonvme:other", "live"))
+	for _, c := range []string{"nvme0", "nvme1", "nvme2"} {
+		tr[ctrlDevices+c+"/model"] = "Linux\n"
+		tr[ctrlDevices+c+"/serial"] = "s-" + c + "\n"
+		tr[ctrlDevices+c+"/firmware_rev"] = "6.1\n"
+	}
+	tr.subsys("nvme-subsys0", map[string]string{"subsysnqn": subNQN, "model": "Linux", "serial": "s0", "firmware_rev": "6.1"}, "nvme0")
+	tr.ns(ctrlDevices+"nvme0/", "nvme0n1", "3", "8", "512")
+	tr.ns(ctrlDevices+"nvme0/", "nvme0n2", "7", "16", "4096")
+	tr.subsys("nvme-subsys1", map[string]string{"subsysnqn": subNQN, "model": "Linux", "serial": "s1", "firmware_rev": "6.1"}, "nvme1")
+	tr.ns(subsysDevices+"nvme-subsys1/", "nvme1n1", "1", "8", "512")
+	tr.path("nvme1", "nvme1c1n1", "1", "optimized")
+	checkViews(t, tr.write(t))
 }

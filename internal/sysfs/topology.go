@@ -8,6 +8,7 @@ import (
 	"path"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -19,6 +20,17 @@ import (
 const (
 	ControllerClass = "/sys/class/nvme"
 	SubsystemClass  = "/sys/class/nvme-subsystem"
+)
+
+// Where the kernel keeps the devices the class directories link to: every
+// subsystem, and every fabrics controller (RDMA, TCP, loop). A scan opens
+// these once and each device relative to them, a one-component lookup
+// instead of the walk through the class link; a device not found there
+// (a PCIe or FC controller sits under its adapter) is opened through its
+// class link.
+const (
+	subsystemDevices = "/sys/devices/virtual/nvme-subsystem"
+	fabricsDevices   = "/sys/devices/virtual/nvme-fabrics/ctl"
 )
 
 // Controller is one NVMe controller, /sys/class/nvme/nvmeN. Each field names
@@ -119,39 +131,130 @@ func (t *Topology) SubsystemOf(c *Controller) *Subsystem {
 	return nil
 }
 
-// Scan reads the topology under fs. A host without /sys/class/nvme (the nvme
-// modules are not loaded) has an empty topology. Each directory is listed
-// once and only the attributes the Topology holds are read.
+// A View is the part of the topology a scan reads: everything, or only what
+// one command needs. Fields outside a view are left empty (CntlID -1). The
+// names, instances and controller ↔ subsystem links are always read.
+type View int
+
+const (
+	// Everything is the whole Topology (list -v, and anything that shows
+	// the attributes of controllers or namespaces).
+	Everything View = iota
+	// PathsView is what NewIndex, Lookup and a discovery controller check
+	// need, about a third of Everything's reads: each controller's
+	// Transport, RawAddress, Address, SubsysNQN, State and CntrlType, and
+	// each subsystem's Type.
+	PathsView
+	// SubsystemsView is what list-subsys shows: each controller's
+	// Transport, RawAddress, Address, HostNQN, HostID and State, its
+	// SubsysNQN (its subsystem's NQN), and the names of its per-path and
+	// own namespaces; each subsystem's NQN and the names of its namespaces.
+	SubsystemsView
+	// NamespacesView is what list needs: SubsystemsView, plus each
+	// subsystem's Model, Serial and Firmware, the NSID of every namespace
+	// block device, and Model, Serial and Firmware of the controllers that
+	// own namespaces themselves (native multipath off). Namespace
+	// capacities are not read (see ReadCapacity).
+	NamespacesView
+)
+
+func (v View) String() string {
+	switch v {
+	case Everything:
+		return "Everything"
+	case PathsView:
+		return "PathsView"
+	case SubsystemsView:
+		return "SubsystemsView"
+	case NamespacesView:
+		return "NamespacesView"
+	}
+	return "View(" + strconv.Itoa(int(v)) + ")"
+}
+
+// plan is which attributes a View reads.
+type plan struct {
+	ctrlSubsysNQN bool  // the controller's own subsysnqn; else its subsystem's NQN
+	ctrlHost      bool  // hostnqn, hostid
+	ctrlIdent     scope // model, serial, firmware_rev
+	ctrlType      bool  // cntrltype
+	ctrlMisc      bool  // dctype, numa_node, cntlid
+	ctrlPaths     depth // per-path namespaces
+	ctrlNS        depth // the controller's own namespaces
+	subNQN        bool  // subsysnqn
+	subIdent      bool  // model, serial, firmware_rev
+	subType       bool  // subsystype
+	subIOPolicy   bool  // iopolicy
+	subNS         depth // namespace heads
+}
+
+// scope says for which controllers an attribute group is read.
+type scope int
+
+const (
+	never     scope = iota
+	withOwnNS       // controllers that own namespaces
+	always
+)
+
+// depth says how much of a namespace (or path) entry is read.
+type depth int
+
+const (
+	noEntries depth = iota // not listed
+	namesOnly              // names from the directory listing
+	withNSID               // and nsid
+	allAttrs               // every attribute the type holds
+)
+
+func (v View) plan() plan {
+	switch v {
+	case PathsView:
+		return plan{ctrlSubsysNQN: true, ctrlType: true, subType: true}
+	case SubsystemsView:
+		return plan{ctrlHost: true, ctrlPaths: namesOnly, ctrlNS: namesOnly, subNQN: true, subNS: namesOnly}
+	case NamespacesView:
+		return plan{ctrlHost: true, ctrlIdent: withOwnNS, ctrlPaths: namesOnly, ctrlNS: withNSID,
+			subNQN: true, subIdent: true, subNS: withNSID}
+	}
+	return plan{ctrlSubsysNQN: true, ctrlHost: true, ctrlIdent: always, ctrlType: true, ctrlMisc: true,
+		ctrlPaths: allAttrs, ctrlNS: allAttrs, subNQN: true, subIdent: true, subType: true, subIOPolicy: true,
+		subNS: allAttrs}
+}
+
+// Scan reads the whole topology under fs. A host without /sys/class/nvme
+// (the nvme modules are not loaded) has an empty topology. Each directory
+// is listed once and only the attributes the Topology holds are read.
 func Scan(fs hostfs.FS) (*Topology, error) {
-	return scanTopology(fs, true)
+	return ScanView(fs, Everything)
 }
 
-// ScanPaths reads only the part of the topology that NewIndex, Lookup and a
-// discovery controller check need, about a third of Scan's reads: each
-// controller's Name, Instance, Transport, RawAddress, Address, SubsysNQN,
-// State, CntrlType and Subsystem, and each subsystem's Name, Instance, Type
-// and Controllers. Every other field is left empty; use Scan to show the
-// topology.
+// ScanPaths reads PathsView: what matching paths and choosing controllers
+// need. Use Scan to show the topology.
 func ScanPaths(fs hostfs.FS) (*Topology, error) {
-	return scanTopology(fs, false)
+	return ScanView(fs, PathsView)
 }
 
-func scanTopology(fs hostfs.FS, full bool) (*Topology, error) {
+// ScanView reads the part of the topology under fs that v names.
+func ScanView(fs hostfs.FS, v View) (*Topology, error) {
+	p := v.plan()
 	t := &Topology{}
-	subsysOf := map[string]string{}
 	names, err := listDir(fs, SubsystemClass)
 	if err != nil {
 		return nil, err
 	}
+	subDevs := openParent(fs, subsystemDevices)
+	defer subDevs.close()
 	subs, err := scanAll(names, subsystemInstance, func(name string, n int) (*Subsystem, error) {
-		return scanSubsystem(fs, name, n, full)
+		return scanSubsystem(fs, subDevs, name, n, p)
 	})
 	if err != nil {
 		return nil, err
 	}
+	subsysOf := map[string]*Subsystem{}
 	for _, s := range subs {
 		for _, c := range s.Controllers {
-			subsysOf[c] = s.Name
+			subsysOf[c] = s
 		}
 		t.Subsystems = append(t.Subsystems, s)
 	}
@@ -160,14 +263,23 @@ func scanTopology(fs hostfs.FS, full bool) (*Topology, error) {
 	if err != nil {
 		return nil, err
 	}
+	ctrlDevs := openParent(fs, fabricsDevices)
+	defer ctrlDevs.close()
 	ctrls, err := scanAll(names, controllerInstance, func(name string, n int) (*Controller, error) {
-		return scanController(fs, name, n, full)
+		return scanController(fs, ctrlDevs, name, n, p)
 	})
 	if err != nil {
 		return nil, err
 	}
 	for _, c := range ctrls {
-		c.Subsystem = subsysOf[c.Name]
+		if s := subsysOf[c.Name]; s != nil {
+			c.Subsystem = s.Name
+			if !p.ctrlSubsysNQN {
+				// The kernel links a controller only into the subsystem
+				// whose NQN it reports.
+				c.SubsysNQN = s.NQN
+			}
+		}
 		t.Controllers = append(t.Controllers, c)
 	}
 
@@ -176,8 +288,19 @@ func scanTopology(fs hostfs.FS, full bool) (*Topology, error) {
 	return t, nil
 }
 
-// scanWorkers is how many directories Scan reads at once. Reading sysfs is
-// all system calls; a few at a time keep every CPU busy.
+// ReadCapacity reads a namespace block device's size (in 512-byte sectors)
+// and logical block size from /sys/block/NAME, for a Namespace scanned
+// without them (NamespacesView).
+func ReadCapacity(fs hostfs.FS, name string) (sectors uint64, lbaSize uint32, err error) {
+	r := newAttrReader(fs, path.Join("/sys/block", name))
+	defer r.close()
+	sectors = r.uint64("size")
+	lbaSize = r.uint32("queue/logical_block_size")
+	return sectors, lbaSize, r.err
+}
+
+// scanWorkers is how many directories a scan reads at once. Reading sysfs
+// is all system calls; a few at a time keep every CPU busy.
 const scanWorkers = 8
 
 // scanAll reads the entries of names that instance accepts, several at a
@@ -226,25 +349,27 @@ func scanAll[T any](names []string, instance func(string) (int, bool), read func
 	return res, nil
 }
 
-// scanSubsystem reads one subsystem; nil when it vanished meanwhile.
-// Without full, only what ScanPaths promises is read.
-func scanSubsystem(fs hostfs.FS, name string, instance int, full bool) (*Subsystem, error) {
-	dir := path.Join(SubsystemClass, name)
-	entries, err := listDir(fs, dir)
-	if err != nil || entries == nil {
+// scanSubsystem reads one subsystem as p says; nil when it vanished
+// meanwhile.
+func scanSubsystem(fs hostfs.FS, devs parent, name string, instance int, p plan) (*Subsystem, error) {
+	r, entries, err := openListed(fs, devs, SubsystemClass, name)
+	if r == nil {
 		return nil, err
 	}
-	r := newAttrReader(fs, dir)
 	defer r.close()
 	s := &Subsystem{Name: name, Instance: instance}
-	if full {
+	if p.subNQN {
 		s.NQN = r.read("subsysnqn")
+	}
+	if p.subIdent {
 		s.Model = r.read("model")
 		s.Serial = r.read("serial")
 		s.Firmware = r.read("firmware_rev")
 	}
-	s.Type = r.read("subsystype")
-	if full {
+	if p.subType {
+		s.Type = r.read("subsystype")
+	}
+	if p.subIOPolicy {
 		s.IOPolicy = r.read("iopolicy")
 	}
 	var ctrls []int
@@ -253,11 +378,11 @@ func scanSubsystem(fs hostfs.FS, name string, instance int, full bool) (*Subsyst
 			ctrls = append(ctrls, n)
 			continue
 		}
-		if !full {
+		if p.subNS == noEntries {
 			continue
 		}
 		if _, _, ok := SplitNamespaceName(e); ok {
-			s.Namespaces = append(s.Namespaces, readNamespace(r, e))
+			s.Namespaces = append(s.Namespaces, readNamespace(r, e, p.subNS))
 		}
 	}
 	slices.Sort(ctrls)
@@ -268,55 +393,66 @@ func scanSubsystem(fs hostfs.FS, name string, instance int, full bool) (*Subsyst
 	return s, r.err
 }
 
-// scanController reads one controller; nil when it vanished meanwhile.
-// Without full, only what ScanPaths promises is read.
-func scanController(fs hostfs.FS, name string, instance int, full bool) (*Controller, error) {
-	dir := path.Join(ControllerClass, name)
-	entries, err := listDir(fs, dir)
-	if err != nil || entries == nil {
+// scanController reads one controller as p says; nil when it vanished
+// meanwhile.
+func scanController(fs hostfs.FS, devs parent, name string, instance int, p plan) (*Controller, error) {
+	r, entries, err := openListed(fs, devs, ControllerClass, name)
+	if r == nil {
 		return nil, err
 	}
-	r := newAttrReader(fs, dir)
 	defer r.close()
 	c := &Controller{Name: name, Instance: instance, CntlID: -1}
-	// The attributes are read in the same order either way, so that the
-	// first error is the same.
+	ownNS := false
+	for _, e := range entries {
+		if _, _, ok := SplitNamespaceName(e); ok {
+			ownNS = true
+		}
+	}
+	// The attributes are read in the same order whatever the plan, so
+	// that the first error is the same.
 	c.Transport = r.read("transport")
 	c.RawAddress = r.read("address")
-	c.SubsysNQN = r.read("subsysnqn")
-	if full {
+	if p.ctrlSubsysNQN {
+		c.SubsysNQN = r.read("subsysnqn")
+	}
+	if p.ctrlHost {
 		c.HostNQN = r.read("hostnqn")
 		c.HostID = r.read("hostid")
 	}
 	c.State = r.read("state")
-	if full {
+	if p.ctrlIdent == always || (p.ctrlIdent == withOwnNS && ownNS) {
 		c.Model = r.read("model")
 		c.Serial = r.read("serial")
 		c.Firmware = r.read("firmware_rev")
 	}
-	c.CntrlType = r.read("cntrltype")
-	if full {
+	if p.ctrlType {
+		c.CntrlType = r.read("cntrltype")
+	}
+	if p.ctrlMisc {
 		c.DCType = r.read("dctype")
 		c.NumaNode = r.read("numa_node")
+		if id, err := strconv.Atoi(r.read("cntlid")); err == nil {
+			c.CntlID = id
+		}
 	}
 	c.Address = ParseAddress(c.RawAddress)
-	if !full {
-		return c, r.err
-	}
-	if id, err := strconv.Atoi(r.read("cntlid")); err == nil {
-		c.CntlID = id
-	}
 	for _, e := range entries {
 		if _, _, _, ok := SplitPathName(e); ok {
-			c.Paths = append(c.Paths, PathNamespace{
-				Name:     e,
-				ANAState: r.read(e + "/ana_state"),
-				NSID:     r.uint32(e + "/nsid"),
-			})
+			if p.ctrlPaths == noEntries {
+				continue
+			}
+			pn := PathNamespace{Name: e}
+			if p.ctrlPaths >= allAttrs {
+				pn.ANAState = r.read(e + "/ana_state")
+			}
+			if p.ctrlPaths >= withNSID {
+				pn.NSID = r.uint32(e + "/nsid")
+			}
+			c.Paths = append(c.Paths, pn)
 			continue
 		}
-		if _, _, ok := SplitNamespaceName(e); ok {
-			c.Namespaces = append(c.Namespaces, readNamespace(r, e))
+		if _, _, ok := SplitNamespaceName(e); ok && p.ctrlNS != noEntries {
+			c.Namespaces = append(c.Namespaces, readNamespace(r, e, p.ctrlNS))
 		}
 	}
 	slices.SortFunc(c.Paths, func(a, b PathNamespace) int { return comparePathNames(a.Name, b.Name) })
@@ -324,16 +460,79 @@ func scanController(fs hostfs.FS, name string, instance int, full bool) (*Contro
 	return c, r.err
 }
 
-func readNamespace(r *attrReader, name string) Namespace {
-	return Namespace{
-		Name:              name,
-		NSID:              r.uint32(name + "/nsid"),
-		Sectors:           r.uint64(name + "/size"),
-		LBASize:           r.uint32(name + "/queue/logical_block_size"),
-		PhysicalBlockSize: r.uint32(name + "/queue/physical_block_size"),
-		UUID:              r.read(name + "/uuid"),
-		NGUID:             r.read(name + "/nguid"),
-		EUI:               r.read(name + "/eui"),
+func readNamespace(r *attrReader, name string, d depth) Namespace {
+	ns := Namespace{Name: name}
+	if d >= withNSID {
+		ns.NSID = r.uint32(name + "/nsid")
+	}
+	if d >= allAttrs {
+		ns.Sectors = r.uint64(name + "/size")
+		ns.LBASize = r.uint32(name + "/queue/logical_block_size")
+		ns.PhysicalBlockSize = r.uint32(name + "/queue/physical_block_size")
+		ns.UUID = r.read(name + "/uuid")
+		ns.NGUID = r.read(name + "/nguid")
+		ns.EUI = r.read(name + "/eui")
+	}
+	return ns
+}
+
+// entryPrefix starts the name of every directory entry a scan looks at:
+// controllers, namespaces and per-path namespaces.
+const entryPrefix = "nvme"
+
+// openListed opens the device name of class (through devs when it is
+// there) for reading its attributes, and lists its entries that start
+// with entryPrefix. A device that does not exist (it vanished meanwhile)
+// yields a nil reader and no error; close the reader when done.
+func openListed(fs hostfs.FS, devs parent, class, name string) (*attrReader, []string, error) {
+	dir := path.Join(class, name)
+	r := &attrReader{fs: fs, dir: dir}
+	if devs.ok {
+		r.open, r.ok = openAttrDirAt(devs.d, name, fs.Path(dir))
+	}
+	if !r.ok {
+		r.open, r.ok = openAttrDir(fs.Path(dir))
+	}
+	var entries []string
+	var err error
+	if r.ok {
+		var all int
+		entries, all, err = r.open.names(entryPrefix)
+		if err != nil {
+			err = fmt.Errorf("reading the NVMe topology: %w", err)
+		} else if all == 0 {
+			// Every controller and subsystem directory holds attributes;
+			// an empty one was removed after it was opened.
+			entries = nil
+		}
+	} else if entries, err = listDir(fs, dir); entries != nil {
+		entries = slices.DeleteFunc(entries, func(e string) bool { return !strings.HasPrefix(e, entryPrefix) })
+	}
+	if err != nil || entries == nil {
+		if err != nil && gone(err) {
+			err = nil
+		}
+		r.close()
+		return nil, nil, err
+	}
+	return r, entries, nil
+}
+
+// parent is an open directory that devices are opened relative to; ok is
+// false when it could not be opened.
+type parent struct {
+	d  attrDir
+	ok bool
+}
+
+func openParent(fs hostfs.FS, dir string) parent {
+	d, ok := openAttrDir(fs.Path(dir))
+	return parent{d, ok}
+}
+
+func (p parent) close() {
+	if p.ok {
+		p.d.close()
 	}
 }
 

@@ -15,6 +15,7 @@
 //	kbench report FILE             print the benchmark table from the records of FILE
 //	kbench growth FILE…            print how each command's cost grows with N
 //	kbench phases [TR ADDR PORT]   time the steps of list, list-subsys and connect-all
+//	kbench profile FILE COUNT ARGS…  CPU profile of COUNT runs of `gonvme ARGS…` in one process
 //
 // connect-serial and delete-concurrent print the elapsed seconds. time
 // appends "LABEL WALL_SECONDS MAXRSS_KB EXIT" to FILE (default: stderr).
@@ -73,6 +74,8 @@ func main() {
 		err = report(args[0], os.Stdout)
 	case "phases":
 		err = phases(args)
+	case "profile":
+		err = profile(args)
 	case "growth":
 		if len(args) == 0 {
 			usage()

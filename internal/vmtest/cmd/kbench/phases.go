@@ -39,6 +39,10 @@ func phases(args []string) error {
 		return err
 	}
 	fmt.Printf("phase topology: %d controllers, %d subsystems\n", len(topo.Controllers), len(topo.Subsystems))
+	light, err := sysfs.ScanView(fs, sysfs.NamespacesView)
+	if err != nil {
+		return err
+	}
 	var host render.HostIdent
 	host.HostNQN, _ = nqn.ReadHostNQN(fs)
 	host.HostID, _ = nqn.ReadHostID(fs)
@@ -47,10 +51,18 @@ func phases(args []string) error {
 		name string
 		f    func() error
 	}{
-		{"sysfs.Scan", func() error { _, err := e.Scan(); return err }},
+		{"sysfs.Scan (Everything)", func() error { _, err := e.Scan(); return err }},
 		{"sysfs.ScanPaths", func() error { _, err := sysfs.ScanPaths(fs); return err }},
+		{"sysfs.ScanView(SubsystemsView)", func() error { _, err := sysfs.ScanView(fs, sysfs.SubsystemsView); return err }},
+		{"sysfs.ScanView(NamespacesView)", func() error { _, err := sysfs.ScanView(fs, sysfs.NamespacesView); return err }},
 		{"Devices (sysfs only)", func() error { e.Devices(topo, false); return nil }},
 		{"Devices (Identify)", func() error { e.Devices(topo, true); return nil }},
+		{"Devices (NamespacesView, sysfs)", func() error { e.Devices(light, false); return nil }},
+		{"host identity files", func() error {
+			nqn.ReadHostNQN(fs)
+			nqn.ReadHostID(fs)
+			return nil
+		}},
 		{"list render text", func() error {
 			devs := e.Devices(topo, false)
 			render.SortDevices(host, topo, devs)
