@@ -46,14 +46,20 @@ func iowr(typ byte, nr byte, size uintptr) uint32 {
 // adminCmdRequest is NVME_IOCTL_ADMIN_CMD, _IOWR('N', 0x41, struct nvme_passthru_cmd).
 var adminCmdRequest = iowr('N', 0x41, unsafe.Sizeof(passthruCmd{}))
 
-// Device is an open NVMe controller character device. It implements Admin
-// and is safe for concurrent use.
+// idRequest is NVME_IOCTL_ID, _IO('N', 0x40): no direction, no size; the
+// namespace ID is the return value.
+const idRequest = 'N'<<8 | 0x40
+
+// Device is an open NVMe device: a controller character device (/dev/nvme0),
+// or a namespace's generic character device (/dev/ng0n1) or block device
+// (/dev/nvme0n1), all of which take admin commands. It implements Admin and
+// is safe for concurrent use.
 type Device struct {
 	f *os.File
 }
 
-// Open opens an NVMe controller character device such as /dev/nvme0
-// read-only, as nvme-cli does; admin passthrough needs CAP_SYS_ADMIN.
+// Open opens an NVMe device such as /dev/nvme0 or /dev/ng0n1 read-only, as
+// nvme-cli does; admin passthrough needs CAP_SYS_ADMIN.
 func Open(path string) (*Device, error) {
 	// open(2) and os.NewFile rather than os.OpenFile: a controller device
 	// cannot be polled, and os.OpenFile would try to register it with the
@@ -139,4 +145,24 @@ func submitHint(errno unix.Errno) string {
 		return " (NVMe admin commands need CAP_SYS_ADMIN: run as root)"
 	}
 	return ""
+}
+
+// NamespaceID returns the namespace ID of a namespace device (NVME_IOCTL_ID);
+// on a controller device the kernel answers ENOTTY.
+func (d *Device) NamespaceID() (uint32, error) {
+	conn, err := d.f.SyscallConn()
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", d.Path(), err)
+	}
+	var id uintptr
+	var errno unix.Errno
+	if err := conn.Control(func(fd uintptr) {
+		id, _, errno = unix.Syscall(unix.SYS_IOCTL, fd, idRequest, 0)
+	}); err != nil {
+		return 0, fmt.Errorf("%s: %w", d.Path(), err)
+	}
+	if errno != 0 {
+		return 0, fmt.Errorf("%s: namespace ID: %w", d.Path(), errno)
+	}
+	return uint32(id), nil
 }

@@ -47,6 +47,9 @@ func TestPassthruLayout(t *testing.T) {
 	if adminCmdRequest != 0xC0484E41 {
 		t.Errorf("NVME_IOCTL_ADMIN_CMD = %#x, want 0xC0484E41", adminCmdRequest)
 	}
+	if idRequest != 0x4E40 {
+		t.Errorf("NVME_IOCTL_ID = %#x, want 0x4E40", idRequest)
+	}
 }
 
 func TestOpenMissingDevice(t *testing.T) {
@@ -67,6 +70,9 @@ func TestSubmitToNonNVMeDevice(t *testing.T) {
 	_, err = d.Submit(Command{Opcode: OpcodeIdentify, CDW10: CNSController}, make([]byte, IdentifySize))
 	if !errors.Is(err, unix.ENOTTY) {
 		t.Fatalf("Submit to /dev/null: error = %v, want ENOTTY", err)
+	}
+	if _, err := d.NamespaceID(); !errors.Is(err, unix.ENOTTY) {
+		t.Fatalf("NamespaceID of /dev/null: error = %v, want ENOTTY", err)
 	}
 }
 

@@ -8,7 +8,7 @@ import (
 	"runtime"
 )
 
-// Device is an open NVMe controller character device. Only Linux has one.
+// Device is an open NVMe device. Only Linux has one.
 type Device struct{}
 
 var errUnsupported = fmt.Errorf("NVMe admin passthrough is unsupported on %s: %w", runtime.GOOS, errors.ErrUnsupported)
@@ -26,3 +26,6 @@ func (d *Device) Close() error { return nil }
 
 // Submit fails: NVMe admin passthrough needs Linux.
 func (d *Device) Submit(Command, []byte) (uint32, error) { return 0, errUnsupported }
+
+// NamespaceID fails: NVMe ioctls need Linux.
+func (d *Device) NamespaceID() (uint32, error) { return 0, errUnsupported }

@@ -20,16 +20,17 @@ var (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := cli.Run(cli.Env{
+	os.Exit(cli.Run(cli.Env{
 		FS:      hostfs.New(os.Getenv("GONVME_ROOT")),
 		Stdout:  os.Stdout,
 		Stderr:  os.Stderr,
 		Version: version,
 		Commit:  commit,
-		Context: ctx,
-		IsRoot:  func() bool { return os.Geteuid() == 0 },
-	}, os.Args[1:])
-	stop()
-	os.Exit(code)
+		// SIGINT and SIGTERM cancel the commands that change kernel
+		// state, which then clean up; the others just end.
+		Interrupts: func() (context.Context, context.CancelFunc) {
+			return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		},
+		IsRoot: func() bool { return os.Geteuid() == 0 },
+	}, os.Args[1:]))
 }

@@ -30,13 +30,35 @@ type Env struct {
 	Stderr  io.Writer
 	Version string
 	Commit  string
-	// Context is cancelled on interrupt; nil means never.
+	// Context is cancelled on interrupt; nil means never, unless
+	// Interrupts is set.
 	Context context.Context
+	// Interrupts, used when Context is nil, makes a context cancelled on
+	// interrupt and its stop function. Only the commands that change
+	// kernel state (connect, connect-all, disconnect, disconnect-all) ask
+	// for it, on first use: installing signal handlers is start-up time
+	// the read-only commands need not spend, and interrupting them needs
+	// no cleanup. Run calls stop when the command returns.
+	Interrupts func() (context.Context, context.CancelFunc)
 	// IsRoot reports whether the process may write to the kernel; nil
 	// means it may.
 	IsRoot func() bool
 
 	journal *kmsg.Journal
+	stop    context.CancelFunc // of the context Interrupts made
+}
+
+// interruptible returns the context the commands that change kernel state
+// run under: Context, else one that Interrupts makes (once), else one that
+// is never cancelled.
+func (env *Env) interruptible() context.Context {
+	if env.Context == nil && env.Interrupts != nil {
+		env.Context, env.stop = env.Interrupts()
+	}
+	if env.Context == nil {
+		env.Context = context.Background()
+	}
+	return env.Context
 }
 
 // usageError marks bad input: wrong flags, bad values, missing arguments.
@@ -55,14 +77,20 @@ var errReported = errors.New("failed")
 // Run runs gonvme with args (without the program name) and returns the
 // exit status.
 func Run(env Env, args []string) int {
-	if env.Context == nil {
-		env.Context = context.Background()
-	}
 	if env.Edge == nil {
 		env.Edge = nvmf.NewEdge(env.FS)
 	}
+	defer func() {
+		if env.stop != nil {
+			env.stop()
+		}
+	}()
 	app := newApp(&env)
-	err := app.RunContext(env.Context, append([]string{"gonvme"}, args...))
+	ctx := env.Context
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	err := app.RunContext(ctx, append([]string{"gonvme"}, args...))
 	if err == nil {
 		return ExitOK
 	}

@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -392,5 +394,41 @@ func TestVersion(t *testing.T) {
 		if want := "gonvme version 1.2.3 (commit abc1234)\n"; r.code != 0 || r.stdout != want {
 			t.Errorf("%q: %v\nwant %q", args, r, want)
 		}
+	}
+}
+
+// Only the commands that change kernel state ask for the interrupt
+// context, once, and Run stops it when they return.
+func TestInterruptsOnlyWhereNeeded(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		want int
+	}{
+		{[]string{"list"}, 0},
+		{[]string{"list-subsys", "-o", "json"}, 0},
+		{[]string{"version"}, 0},
+		{[]string{"show-hostnqn"}, 0},
+		{[]string{"disconnect-all"}, 1},
+		{[]string{"disconnect", "-n", "nqn.2026-11.io.gonvme:test1"}, 1},
+	} {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			f := nvmftest.New(t, nvmftest.Kernel61)
+			made, stopped := 0, 0
+			env := Env{
+				FS: f.FS, Edge: f.Edge, Stdout: io.Discard, Stderr: io.Discard,
+				IsRoot: func() bool { return true },
+				Interrupts: func() (context.Context, context.CancelFunc) {
+					made++
+					ctx, cancel := context.WithCancel(context.Background())
+					return ctx, func() { stopped++; cancel() }
+				},
+			}
+			if code := Run(env, tt.args); code != ExitOK {
+				t.Fatalf("exit %d", code)
+			}
+			if made != tt.want || stopped != made {
+				t.Errorf("Interrupts called %d times, stop %d times; want %d and %d", made, stopped, tt.want, tt.want)
+			}
+		})
 	}
 }

@@ -102,7 +102,7 @@ func (env *Env) connectByNQN(c *cli.Context, o fabrics.Options, format string) e
 	env.startJournal()
 	defer env.stopJournal()
 	failed := env.reportAll(cfgErrs)
-	rep, err := env.Edge.Walk(env.Context, targets, nvmf.WalkOptions{Template: o, Match: o.NQN})
+	rep, err := env.Edge.Walk(env.interruptible(), targets, nvmf.WalkOptions{Template: o, Match: o.NQN})
 	if err != nil {
 		return err
 	}
@@ -116,7 +116,7 @@ func (env *Env) connectByNQN(c *cli.Context, o fabrics.Options, format string) e
 		env.report(env.notOffered(o.NQN, rep))
 		return errReported
 	}
-	env.Edge.ConnectPaths(env.Context, rep)
+	env.Edge.ConnectPaths(env.interruptible(), rep)
 	for _, p := range rep.Paths {
 		switch p.Outcome {
 		case nvmf.Connected:

@@ -36,7 +36,7 @@ func connectAllCommand(env *Env) *cli.Command {
 			defer env.stopJournal()
 			failed := env.reportAll(cfgErrs)
 			base, _ := env.commandOptions(c)
-			rep, err := env.Edge.Walk(env.Context, targets, nvmf.WalkOptions{
+			rep, err := env.Edge.Walk(env.interruptible(), targets, nvmf.WalkOptions{
 				Persistent: c.Bool("persistent"),
 				Force:      c.Bool("force"),
 				Template:   base,
@@ -44,7 +44,7 @@ func connectAllCommand(env *Env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			env.Edge.ConnectPaths(env.Context, rep)
+			env.Edge.ConnectPaths(env.interruptible(), rep)
 			if format == "json" {
 				if err := writeJSON(env.Stdout, reportJSON(rep)); err != nil {
 					return err

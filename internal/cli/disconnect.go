@@ -63,7 +63,7 @@ func disconnectCommand(env *Env) *cli.Command {
 				}
 			}
 			names = append(names, devs...)
-			results := env.Edge.DeleteControllers(env.Context, dedupe(names), c.Int("workers"))
+			results := env.Edge.DeleteControllers(env.interruptible(), dedupe(names), c.Int("workers"))
 			failed := map[string]error{}
 			for _, r := range results {
 				if r.Err != nil {
@@ -127,7 +127,7 @@ func disconnectAllCommand(env *Env) *cli.Command {
 				return err
 			}
 			bad := 0
-			for _, r := range env.Edge.DeleteControllers(env.Context, names, c.Int("workers")) {
+			for _, r := range env.Edge.DeleteControllers(env.interruptible(), names, c.Int("workers")) {
 				if r.Err != nil {
 					bad++
 					env.report(fmt.Errorf("disconnecting %s: %w", r.Name, r.Err))

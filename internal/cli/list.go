@@ -5,6 +5,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/gonvme/gonvme/internal/nvmf"
 	"github.com/gonvme/gonvme/internal/render"
 	"github.com/gonvme/gonvme/internal/sysfs"
 	"github.com/gonvme/gonvme/nqn"
@@ -12,8 +13,10 @@ import (
 
 // topologyCommand is the shape of list and list-subsys: -o and -v, no
 // arguments, one sysfs scan of what the command shows (view, or the whole
-// topology with -v), then show.
-func topologyCommand(env *Env, name, usage string, view sysfs.View, show func(c *cli.Context, format string, topo *sysfs.Topology, host render.HostIdent) error) *cli.Command {
+// topology with -v), then show. beside, when set, runs while the scan
+// does, and show gets what it returns.
+func topologyCommand[T any](env *Env, name, usage string, view sysfs.View, beside func() T,
+	show func(c *cli.Context, format string, topo *sysfs.Topology, host render.HostIdent, extra T) error) *cli.Command {
 	return &cli.Command{
 		Name:  name,
 		Usage: usage,
@@ -29,19 +32,39 @@ func topologyCommand(env *Env, name, usage string, view sysfs.View, show func(c 
 			if c.Bool("verbose") {
 				view = sysfs.Everything
 			}
+			var extra T
+			done := make(chan struct{})
+			if beside != nil {
+				go func() {
+					defer close(done)
+					extra = beside()
+				}()
+			} else {
+				close(done)
+			}
 			topo, err := env.Edge.ScanView(view)
+			<-done
 			if err != nil {
 				return err
 			}
-			return show(c, format, topo, env.hostIdent())
+			return show(c, format, topo, env.hostIdent(), extra)
 		},
 	}
 }
 
 func listCommand(env *Env) *cli.Command {
-	return topologyCommand(env, "list", "list NVMe namespaces (block devices)", sysfs.NamespacesView,
-		func(c *cli.Context, format string, topo *sysfs.Topology, host render.HostIdent) error {
-			devs := env.Edge.Devices(topo, true)
+	// Every namespace is identified (Identify Namespace, through its own
+	// device) while the topology is read: neither needs the other.
+	identify := func() map[string]nvmf.Identity {
+		names, err := env.Edge.NamespaceNames()
+		if err != nil {
+			return nil // the scan reports the unreadable sysfs
+		}
+		return env.Edge.IdentifyNamespaces(names)
+	}
+	return topologyCommand(env, "list", "list NVMe namespaces (block devices)", sysfs.NamespacesView, identify,
+		func(c *cli.Context, format string, topo *sysfs.Topology, host render.HostIdent, ids map[string]nvmf.Identity) error {
+			devs := env.Edge.Devices(topo, ids)
 			render.SortDevices(host, topo, devs)
 			switch {
 			case c.Bool("verbose") && format == "json":
@@ -56,8 +79,8 @@ func listCommand(env *Env) *cli.Command {
 }
 
 func listSubsysCommand(env *Env) *cli.Command {
-	return topologyCommand(env, "list-subsys", "list NVMe subsystems and the paths (controllers) to each", sysfs.SubsystemsView,
-		func(_ *cli.Context, format string, topo *sysfs.Topology, host render.HostIdent) error {
+	return topologyCommand[struct{}](env, "list-subsys", "list NVMe subsystems and the paths (controllers) to each", sysfs.SubsystemsView, nil,
+		func(_ *cli.Context, format string, topo *sysfs.Topology, host render.HostIdent, _ struct{}) error {
 			if format == "json" {
 				return render.SubsysJSON(env.Stdout, host, topo)
 			}

@@ -17,6 +17,13 @@ type AdminDevice interface {
 	io.Closer
 }
 
+// NamespaceDevice is an open namespace device (generic character or block
+// device) that takes admin commands and tells its namespace ID.
+type NamespaceDevice interface {
+	AdminDevice
+	NamespaceID() (uint32, error)
+}
+
 // Edge is everything an operation needs from the host: the file-system root,
 // the fabrics device, admin command access and controller deletion.
 type Edge struct {
@@ -25,6 +32,9 @@ type Edge struct {
 	// OpenAdmin opens a device path such as "/dev/nvme3" (already mapped
 	// through FS) for admin commands.
 	OpenAdmin func(path string) (AdminDevice, error)
+	// OpenNamespace opens a namespace device path such as "/dev/ng3n1" or
+	// "/dev/nvme3n1" (already mapped through FS).
+	OpenNamespace func(path string) (NamespaceDevice, error)
 	// Delete removes the controller named like "nvme3".
 	Delete func(name string) error
 }
@@ -35,6 +45,9 @@ func NewEdge(fs hostfs.FS) *Edge {
 		FS:     fs,
 		Kernel: fabrics.NewKernel(fs),
 		OpenAdmin: func(path string) (AdminDevice, error) {
+			return ioctl.Open(path)
+		},
+		OpenNamespace: func(path string) (NamespaceDevice, error) {
 			return ioctl.Open(path)
 		},
 		Delete: func(name string) error { return fabrics.Disconnect(fs, name) },

@@ -1,6 +1,8 @@
 package nvmf
 
 import (
+	"errors"
+	"os"
 	"sync"
 
 	"github.com/gonvme/gonvme/internal/render"
@@ -8,52 +10,120 @@ import (
 	"github.com/gonvme/gonvme/ioctl"
 )
 
+// Identity is what Identify Namespace told of one namespace block device.
+type Identity struct {
+	NSID uint32
+	Data *ioctl.IdentifyNamespaceData
+}
+
+// identifyWorkers bounds the Identify commands in flight: each blocks a
+// thread in the kernel, and more than a few at a time only add threads.
+const identifyWorkers = 16
+
+// IdentifyNamespaces sends Identify Namespace to each named namespace block
+// device ("nvme0n1"), several at a time, through the namespace's own
+// device as nvme-cli does: its generic character device /dev/ngXnY, or the
+// block device on kernels without one; the namespace ID comes from the
+// device (NVME_IOCTL_ID). It needs nothing from a topology scan, so it can
+// run beside one. Devices that cannot be identified (not root, gone, an
+// error status) are left out of the result.
+func (e *Edge) IdentifyNamespaces(names []string) map[string]Identity {
+	out := make([]Identity, len(names))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, identifyWorkers)
+	for i, name := range names {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			out[i], _ = e.identifyNamespace(name)
+		}()
+	}
+	wg.Wait()
+	ids := map[string]Identity{}
+	for i, name := range names {
+		if out[i].Data != nil {
+			ids[name] = out[i]
+		}
+	}
+	return ids
+}
+
+func (e *Edge) identifyNamespace(name string) (Identity, error) {
+	dev, err := e.OpenNamespace(e.devPath(sysfs.GenericName(name)))
+	if errors.Is(err, os.ErrNotExist) {
+		dev, err = e.OpenNamespace(e.devPath(name))
+	}
+	if err != nil {
+		return Identity{}, err
+	}
+	defer dev.Close()
+	nsid, err := dev.NamespaceID()
+	if err != nil {
+		return Identity{}, err
+	}
+	id, err := ioctl.IdentifyNamespace(dev, nsid)
+	if err != nil {
+		return Identity{}, err
+	}
+	if id.LBASize() == 0 {
+		return Identity{}, errors.New(name + ": Identify Namespace reports no LBA format")
+	}
+	return Identity{NSID: nsid, Data: id}, nil
+}
+
 // Devices lists the namespace block devices of t as `list` shows them:
 // multipath namespaces under their subsystem (model, serial and firmware
 // from the subsystem) and namespaces a controller owns alone (from that
-// controller). When identify is set, Identify Namespace is sent to each
-// namespace (concurrently) for its capacity, used bytes and metadata size.
-// A namespace whose Identify fails (for example without root), or that is
-// not identified, gets its capacity from sysfs: from the scan when it read
-// them (sysfs.Everything), else read now (sysfs.ReadCapacity).
-func (e *Edge) Devices(t *sysfs.Topology, identify bool) []render.Device {
+// controller). A namespace in ids has its ID, capacity, used bytes and
+// metadata size from Identify Namespace; any other gets its ID and
+// capacity from sysfs (from the scan when it read them, sysfs.Everything,
+// else read now) and no used bytes.
+func (e *Edge) Devices(t *sysfs.Topology, ids map[string]Identity) []render.Device {
 	type item struct {
-		ns   sysfs.Namespace
-		ctrl *sysfs.Controller // to send Identify through
-		id   [3]string         // firmware, model, serial
+		ns sysfs.Namespace
+		id [3]string // firmware, model, serial
 	}
 	var items []item
 	for _, s := range t.Subsystems {
-		ctrl := firstLive(t, s.Controllers)
 		for _, ns := range s.Namespaces {
-			items = append(items, item{ns, ctrl, [3]string{s.Firmware, s.Model, s.Serial}})
+			items = append(items, item{ns, [3]string{s.Firmware, s.Model, s.Serial}})
 		}
 	}
 	for _, c := range t.Controllers {
 		for _, ns := range c.Namespaces {
-			items = append(items, item{ns, c, [3]string{c.Firmware, c.Model, c.Serial}})
+			items = append(items, item{ns, [3]string{c.Firmware, c.Model, c.Serial}})
 		}
 	}
 	devs := make([]render.Device, len(items))
 	var wg sync.WaitGroup
 	for i, it := range items {
+		if id, ok := ids[it.ns.Name]; ok {
+			devs[i] = identifiedDevice(it.ns, id, it.id)
+			continue
+		}
+		if it.ns.LBASize != 0 {
+			devs[i] = sysfsDevice(it.ns, it.id)
+			continue
+		}
+		// Scanned without its attributes: read them now. A device that
+		// vanished meanwhile keeps zeros.
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if identify && it.ctrl != nil && e.identifyInto(&devs[i], it.ctrl.Name, it.ns, it.id) {
-				return
-			}
-			ns := it.ns
-			if ns.LBASize == 0 {
-				// Scanned without capacities; a device that vanished
-				// meanwhile keeps zeros.
-				ns.Sectors, ns.LBASize, _ = sysfs.ReadCapacity(e.FS, ns.Name)
-			}
+			ns, _ := sysfs.ReadNamespace(e.FS, it.ns.Name)
 			devs[i] = sysfsDevice(ns, it.id)
 		}()
 	}
 	wg.Wait()
 	return devs
+}
+
+// NamespaceNames lists the namespace block devices of the host, for
+// IdentifyNamespaces.
+func (e *Edge) NamespaceNames() ([]string, error) {
+	return sysfs.NamespaceNames(e.FS)
 }
 
 func sysfsDevice(ns sysfs.Namespace, id [3]string) render.Device {
@@ -74,43 +144,14 @@ func sysfsDevice(ns sysfs.Namespace, id [3]string) render.Device {
 	return d
 }
 
-// identifyInto fills d from the controller's Identify Namespace data and
-// reports whether it could.
-func (e *Edge) identifyInto(d *render.Device, ctrl string, ns sysfs.Namespace, ident [3]string) bool {
-	dev, err := e.OpenAdmin(e.devPath(ctrl))
-	if err != nil {
-		return false
-	}
-	defer dev.Close()
-	id, err := ioctl.IdentifyNamespace(dev, ns.NSID)
-	if err != nil || id.LBASize() == 0 {
-		return false
-	}
-	*d = sysfsDevice(ns, ident)
-	lba := uint64(id.LBASize())
-	d.SectorSize = id.LBASize()
-	d.MetadataSize = uint32(id.LBAF[id.FormatIndex()].MS)
-	d.MaximumLBA = id.NSZE
-	d.PhysicalSize = id.NSZE * lba
-	d.UsedBytes = id.NUSE * lba
-	return true
-}
-
-// firstLive returns the first live controller among names, else the first
-// one that exists.
-func firstLive(t *sysfs.Topology, names []string) *sysfs.Controller {
-	var first *sysfs.Controller
-	for _, n := range names {
-		c := t.Controller(n)
-		if c == nil {
-			continue
-		}
-		if c.State == "live" {
-			return c
-		}
-		if first == nil {
-			first = c
-		}
-	}
-	return first
+func identifiedDevice(ns sysfs.Namespace, id Identity, ident [3]string) render.Device {
+	d := sysfsDevice(ns, ident)
+	lba := uint64(id.Data.LBASize())
+	d.NameSpace = id.NSID
+	d.SectorSize = id.Data.LBASize()
+	d.MetadataSize = uint32(id.Data.LBAF[id.Data.FormatIndex()].MS)
+	d.MaximumLBA = id.Data.NSZE
+	d.PhysicalSize = id.Data.NSZE * lba
+	d.UsedBytes = id.Data.NUSE * lba
+	return d
 }

@@ -2,8 +2,13 @@ package nvmf_test
 
 import (
 	"encoding/json"
+	"fmt"
+	"os"
+	"slices"
+	"syscall"
 	"testing"
 
+	"github.com/gonvme/gonvme/internal/nvmf"
 	"github.com/gonvme/gonvme/internal/nvmf/nvmftest"
 	"github.com/gonvme/gonvme/internal/render"
 	"github.com/gonvme/gonvme/internal/sysfs"
@@ -32,18 +37,28 @@ func TestDevicesMatchNvmeCli(t *testing.T) {
 		want[d.DevicePath] = d
 	}
 	for _, view := range []sysfs.View{sysfs.Everything, sysfs.NamespacesView} {
-		t.Run(view.String(), func(t *testing.T) { devicesMatchNvmeCli(t, view, want) })
+		for _, noGeneric := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%v generic=%v", view, !noGeneric), func(t *testing.T) {
+				devicesMatchNvmeCli(t, view, noGeneric, want)
+			})
+		}
 	}
 }
 
-func devicesMatchNvmeCli(t *testing.T, view sysfs.View, want map[string]nvmeCliDevice) {
+func devicesMatchNvmeCli(t *testing.T, view sysfs.View, noGeneric bool, want map[string]nvmeCliDevice) {
 	f := nvmftest.New(t, nvmftest.Kernel61)
 	f.Admin.IDNS = nvmftest.ReadFixture(t, "identify/id-ns-nvme0n1.bin")
+	f.Admin.NoGeneric = noGeneric
 	topo, err := f.Edge.ScanView(view)
 	if err != nil {
 		t.Fatal(err)
 	}
-	devs := f.Edge.Devices(topo, true)
+	names, err := f.Edge.NamespaceNames()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := f.Edge.IdentifyNamespaces(names)
+	devs := f.Edge.Devices(topo, ids)
 	if len(devs) != len(want) {
 		t.Fatalf("%d devices, nvme-cli listed %d", len(devs), len(want))
 	}
@@ -55,51 +70,62 @@ func devicesMatchNvmeCli(t *testing.T, view sysfs.View, want map[string]nvmeCliD
 			t.Errorf("%s: GenericPath %s", d.DevicePath, d.GenericPath)
 		}
 	}
-	// Identify goes through the first live controller of each subsystem.
-	opened := map[string]int{}
-	for _, n := range f.Admin.Opened() {
-		opened[n]++
+	// Identify goes through each namespace's generic device, else (older
+	// kernels) its block device.
+	opened := f.Admin.Opened()
+	slices.Sort(opened)
+	wantOpened := []string{"ng0n1", "ng0n2", "ng2n1", "ng2n2"}
+	if noGeneric {
+		wantOpened = []string{"ng0n1", "ng0n2", "ng2n1", "ng2n2", "nvme0n1", "nvme0n2", "nvme2n1", "nvme2n2"}
 	}
-	if len(opened) != 2 || opened["nvme0"] != 2 || opened["nvme2"] != 2 {
-		t.Errorf("identify opened %v, want nvme0 and nvme2 twice each", opened)
+	if !slices.Equal(opened, wantOpened) {
+		t.Errorf("identify opened %v, want %v", opened, wantOpened)
 	}
 }
 
 func TestDevicesWithoutIdentify(t *testing.T) {
 	for _, tt := range []struct {
-		name     string
-		identify bool
-		setup    func(f *nvmftest.Fake)
+		name  string
+		setup func(f *nvmftest.Fake) map[string]nvmf.Identity
 	}{
-		{"identify off", false, func(*nvmftest.Fake) {}},
-		{"identify fails", true, func(*nvmftest.Fake) {}}, // no IDNS: every Identify gets an NVMe error
+		{"not identified", func(*nvmftest.Fake) map[string]nvmf.Identity { return nil }},
+		{"identify fails", func(f *nvmftest.Fake) map[string]nvmf.Identity {
+			// No IDNS: every Identify gets an NVMe error status.
+			names, _ := f.Edge.NamespaceNames()
+			return f.Edge.IdentifyNamespaces(names)
+		}},
+		{"devices cannot be opened", func(f *nvmftest.Fake) map[string]nvmf.Identity {
+			f.Admin.IDNS = nvmftest.ReadFixture(t, "identify/id-ns-nvme0n1.bin")
+			f.Admin.OpenErr = map[string]error{}
+			for _, n := range []string{"ng0n1", "ng0n2", "ng2n1", "ng2n2"} {
+				f.Admin.OpenErr[n] = &os.PathError{Op: "open", Path: n, Err: syscall.EACCES}
+			}
+			names, _ := f.Edge.NamespaceNames()
+			return f.Edge.IdentifyNamespaces(names)
+		}},
 	} {
 		for _, view := range []sysfs.View{sysfs.Everything, sysfs.NamespacesView} {
 			t.Run(tt.name+" "+view.String(), func(t *testing.T) {
-				devicesWithoutIdentify(t, view, tt.identify, tt.setup)
+				f := nvmftest.New(t, nvmftest.Kernel61)
+				ids := tt.setup(f)
+				if len(ids) != 0 {
+					t.Fatalf("identified %d namespaces, want none", len(ids))
+				}
+				topo, err := f.Edge.ScanView(view)
+				if err != nil {
+					t.Fatal(err)
+				}
+				devs := f.Edge.Devices(topo, ids)
+				if len(devs) != 4 {
+					t.Fatalf("%d devices, want 4", len(devs))
+				}
+				for _, d := range devs {
+					// sysfs: nsid, size 131072 sectors of 512 bytes, no used figure.
+					if d.NameSpace == 0 || d.PhysicalSize != 67108864 || d.MaximumLBA != 131072 || d.SectorSize != 512 || d.UsedBytes != 0 {
+						t.Errorf("%s: %+v, want the sysfs figures", d.DevicePath, d)
+					}
+				}
 			})
 		}
-	}
-}
-
-func devicesWithoutIdentify(t *testing.T, view sysfs.View, identify bool, setup func(*nvmftest.Fake)) {
-	f := nvmftest.New(t, nvmftest.Kernel61)
-	setup(f)
-	topo, err := f.Edge.ScanView(view)
-	if err != nil {
-		t.Fatal(err)
-	}
-	devs := f.Edge.Devices(topo, identify)
-	if len(devs) != 4 {
-		t.Fatalf("%d devices, want 4", len(devs))
-	}
-	for _, d := range devs {
-		// sysfs: size 131072 sectors of 512 bytes, no used figure.
-		if d.PhysicalSize != 67108864 || d.MaximumLBA != 131072 || d.SectorSize != 512 || d.UsedBytes != 0 {
-			t.Errorf("%s: %+v, want the sysfs figures", d.DevicePath, d)
-		}
-	}
-	if !identify && len(f.Admin.Opened()) != 0 {
-		t.Errorf("opened %q without identify", f.Admin.Opened())
 	}
 }

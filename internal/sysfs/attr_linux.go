@@ -45,7 +45,6 @@ func (d attrDir) close() {
 // hostfs.FS.ReadAttr. Errors are *os.PathError values as os.ReadFile
 // returns them.
 func (d attrDir) read(attr string) (string, error) {
-	full := d.path + "/" + attr
 	var fd int
 	for {
 		var err error
@@ -54,7 +53,7 @@ func (d attrDir) read(attr string) (string, error) {
 			break
 		}
 		if err != unix.EINTR {
-			return "", &os.PathError{Op: "open", Path: full, Err: err.(syscall.Errno)}
+			return "", &os.PathError{Op: "open", Path: d.path + "/" + attr, Err: err.(syscall.Errno)}
 		}
 	}
 	defer unix.Close(fd)
@@ -67,7 +66,7 @@ func (d attrDir) read(attr string) (string, error) {
 			continue
 		}
 		if err != nil {
-			return "", &os.PathError{Op: "read", Path: full, Err: err.(syscall.Errno)}
+			return "", &os.PathError{Op: "read", Path: d.path + "/" + attr, Err: err.(syscall.Errno)}
 		}
 		n += m
 		// A sysfs attribute comes whole in one read; a read that does not
@@ -101,10 +100,20 @@ func (d attrDir) names(prefix string) (names []string, all int, err error) {
 		var m int
 		names, m = appendDirents(names, buf[:n], prefix)
 		all += m
+		// getdents fills the buffer as far as the directory goes; with
+		// room left for the longest entry, there is nothing more to read
+		// (this saves the empty call that would say so).
+		if n <= len(buf)-maxDirent {
+			break
+		}
 	}
 	slices.Sort(names)
 	return names, all, nil
 }
+
+// maxDirent is the size of the largest getdents64 record: the 19-byte
+// header, a 255-byte name and its NUL, rounded up to 8 bytes.
+const maxDirent = (19 + 256 + 7) &^ 7
 
 // appendDirents appends the names in b, a getdents64 result (struct
 // linux_dirent64: d_ino 8 bytes, d_off 8, d_reclen 2, d_type 1, then the

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -97,14 +98,10 @@ func project(full *Topology, v View) *Topology {
 	if v == Everything {
 		return full
 	}
-	ns := func(list []Namespace, nsid bool) []Namespace {
+	ns := func(list []Namespace) []Namespace {
 		var out []Namespace
 		for _, n := range list {
-			m := Namespace{Name: n.Name}
-			if nsid {
-				m.NSID = n.NSID
-			}
-			out = append(out, m)
+			out = append(out, Namespace{Name: n.Name})
 		}
 		return out
 	}
@@ -115,10 +112,10 @@ func project(full *Topology, v View) *Topology {
 		case PathsView:
 			s.Type = f.Type
 		case SubsystemsView:
-			s.NQN, s.Namespaces = f.NQN, ns(f.Namespaces, false)
+			s.NQN, s.Namespaces = f.NQN, ns(f.Namespaces)
 		case NamespacesView:
 			s.NQN, s.Model, s.Serial, s.Firmware = f.NQN, f.Model, f.Serial, f.Firmware
-			s.Namespaces = ns(f.Namespaces, true)
+			s.Namespaces = ns(f.Namespaces)
 		}
 		t.Subsystems = append(t.Subsystems, s)
 	}
@@ -136,7 +133,7 @@ func project(full *Topology, v View) *Topology {
 			for _, p := range f.Paths {
 				c.Paths = append(c.Paths, PathNamespace{Name: p.Name})
 			}
-			c.Namespaces = ns(f.Namespaces, v == NamespacesView)
+			c.Namespaces = ns(f.Namespaces)
 			if v == NamespacesView && len(f.Namespaces) > 0 {
 				c.Model, c.Serial, c.Firmware = f.Model, f.Serial, f.Firmware
 			}
@@ -197,24 +194,30 @@ func TestScanPathsIndexKernel61(t *testing.T) {
 	}
 }
 
-// ReadCapacity reads what Scan reads for a namespace, through /sys/block.
-func TestReadCapacityKernel61(t *testing.T) {
+// ReadNamespace reads what Scan reads for a namespace, through /sys/block;
+// NamespaceNames lists the namespaces Scan finds.
+func TestReadNamespaceKernel61(t *testing.T) {
 	full := kernelTopology(t)
 	root, _ := filepath.Abs("../../testdata/kernel/6.1")
-	n := 0
+	fs := hostfs.New(root)
+	var names []string
 	for _, s := range full.Subsystems {
 		for _, ns := range s.Namespaces {
-			sectors, lba, err := ReadCapacity(hostfs.New(root), ns.Name)
-			if err != nil || sectors != ns.Sectors || lba != ns.LBASize || lba == 0 {
-				t.Errorf("ReadCapacity(%s) = %d, %d, %v; Scan: %d, %d", ns.Name, sectors, lba, err, ns.Sectors, ns.LBASize)
+			names = append(names, ns.Name)
+			got, err := ReadNamespace(fs, ns.Name)
+			want := Namespace{Name: ns.Name, NSID: ns.NSID, Sectors: ns.Sectors, LBASize: ns.LBASize}
+			if err != nil || got != want || got.LBASize == 0 {
+				t.Errorf("ReadNamespace(%s) = %+v, %v; want %+v", ns.Name, got, err, want)
 			}
-			n++
 		}
 	}
-	if n == 0 {
+	if len(names) == 0 {
 		t.Fatal("no namespace in the fixture")
 	}
-	if _, _, err := ReadCapacity(hostfs.New(root), "nvme9n9"); err != nil {
-		t.Errorf("ReadCapacity of a missing device: %v, want no error and zeros", err)
+	if got, err := NamespaceNames(fs); err != nil || !slices.Equal(got, names) {
+		t.Errorf("NamespaceNames = %v, %v; want %v", got, err, names)
+	}
+	if got, err := ReadNamespace(fs, "nvme9n9"); err != nil || got != (Namespace{Name: "nvme9n9"}) {
+		t.Errorf("ReadNamespace of a missing device = %+v, %v; want zeros and no error", got, err)
 	}
 }

@@ -151,10 +151,9 @@ const (
 	// own namespaces; each subsystem's NQN and the names of its namespaces.
 	SubsystemsView
 	// NamespacesView is what list needs: SubsystemsView, plus each
-	// subsystem's Model, Serial and Firmware, the NSID of every namespace
-	// block device, and Model, Serial and Firmware of the controllers that
-	// own namespaces themselves (native multipath off). Namespace
-	// capacities are not read (see ReadCapacity).
+	// subsystem's Model, Serial and Firmware, and those of the controllers
+	// that own namespaces themselves (native multipath off). Namespaces
+	// have their names only (list identifies them; see ReadNamespace).
 	NamespacesView
 )
 
@@ -203,7 +202,6 @@ type depth int
 const (
 	noEntries depth = iota // not listed
 	namesOnly              // names from the directory listing
-	withNSID               // and nsid
 	allAttrs               // every attribute the type holds
 )
 
@@ -214,8 +212,8 @@ func (v View) plan() plan {
 	case SubsystemsView:
 		return plan{ctrlHost: true, ctrlPaths: namesOnly, ctrlNS: namesOnly, subNQN: true, subNS: namesOnly}
 	case NamespacesView:
-		return plan{ctrlHost: true, ctrlIdent: withOwnNS, ctrlPaths: namesOnly, ctrlNS: withNSID,
-			subNQN: true, subIdent: true, subNS: withNSID}
+		return plan{ctrlHost: true, ctrlIdent: withOwnNS, ctrlPaths: namesOnly, ctrlNS: namesOnly,
+			subNQN: true, subIdent: true, subNS: namesOnly}
 	}
 	return plan{ctrlSubsysNQN: true, ctrlHost: true, ctrlIdent: always, ctrlType: true, ctrlMisc: true,
 		ctrlPaths: allAttrs, ctrlNS: allAttrs, subNQN: true, subIdent: true, subType: true, subIOPolicy: true,
@@ -238,40 +236,63 @@ func ScanPaths(fs hostfs.FS) (*Topology, error) {
 // ScanView reads the part of the topology under fs that v names.
 func ScanView(fs hostfs.FS, v View) (*Topology, error) {
 	p := v.plan()
-	t := &Topology{}
-	names, err := listDir(fs, SubsystemClass)
+	subNames, err := listClass(fs, SubsystemClass)
+	if err != nil {
+		return nil, err
+	}
+	ctrlNames, err := listClass(fs, ControllerClass)
 	if err != nil {
 		return nil, err
 	}
 	subDevs := openParent(fs, subsystemDevices)
 	defer subDevs.close()
-	subs, err := scanAll(names, subsystemInstance, func(name string, n int) (*Subsystem, error) {
-		return scanSubsystem(fs, subDevs, name, n, p)
-	})
-	if err != nil {
+	ctrlDevs := openParent(fs, fabricsDevices)
+	defer ctrlDevs.close()
+
+	// Subsystems and controllers are read by one pool of workers, in one
+	// go: nothing of a controller depends on its subsystem until the end.
+	var jobs []func() error
+	var subs []*Subsystem
+	var ctrls []*Controller
+	for _, name := range subNames {
+		if n, ok := subsystemInstance(name); ok {
+			i := len(subs)
+			subs = append(subs, nil)
+			jobs = append(jobs, func() (err error) {
+				subs[i], err = scanSubsystem(fs, subDevs, name, n, p)
+				return err
+			})
+		}
+	}
+	for _, name := range ctrlNames {
+		if n, ok := controllerInstance(name); ok {
+			i := len(ctrls)
+			ctrls = append(ctrls, nil)
+			jobs = append(jobs, func() (err error) {
+				ctrls[i], err = scanController(fs, ctrlDevs, name, n, p)
+				return err
+			})
+		}
+	}
+	if err := runAll(jobs); err != nil {
 		return nil, err
 	}
+
+	t := &Topology{}
 	subsysOf := map[string]*Subsystem{}
 	for _, s := range subs {
+		if s == nil { // vanished meanwhile
+			continue
+		}
 		for _, c := range s.Controllers {
 			subsysOf[c] = s
 		}
 		t.Subsystems = append(t.Subsystems, s)
 	}
-
-	names, err = listDir(fs, ControllerClass)
-	if err != nil {
-		return nil, err
-	}
-	ctrlDevs := openParent(fs, fabricsDevices)
-	defer ctrlDevs.close()
-	ctrls, err := scanAll(names, controllerInstance, func(name string, n int) (*Controller, error) {
-		return scanController(fs, ctrlDevs, name, n, p)
-	})
-	if err != nil {
-		return nil, err
-	}
 	for _, c := range ctrls {
+		if c == nil {
+			continue
+		}
 		if s := subsysOf[c.Name]; s != nil {
 			c.Subsystem = s.Name
 			if !p.ctrlSubsysNQN {
@@ -282,48 +303,65 @@ func ScanView(fs hostfs.FS, v View) (*Topology, error) {
 		}
 		t.Controllers = append(t.Controllers, c)
 	}
-
 	slices.SortFunc(t.Subsystems, func(a, b *Subsystem) int { return cmp.Compare(a.Instance, b.Instance) })
 	slices.SortFunc(t.Controllers, func(a, b *Controller) int { return cmp.Compare(a.Instance, b.Instance) })
 	return t, nil
 }
 
-// ReadCapacity reads a namespace block device's size (in 512-byte sectors)
-// and logical block size from /sys/block/NAME, for a Namespace scanned
-// without them (NamespacesView).
-func ReadCapacity(fs hostfs.FS, name string) (sectors uint64, lbaSize uint32, err error) {
+// listClass lists the entries of a class directory that may be devices
+// (names starting with entryPrefix); a missing directory yields none.
+func listClass(fs hostfs.FS, dir string) ([]string, error) {
+	d, ok := openAttrDir(fs.Path(dir))
+	if !ok {
+		return listDir(fs, dir)
+	}
+	defer d.close()
+	names, _, err := d.names(entryPrefix)
+	if err != nil {
+		return nil, fmt.Errorf("reading the NVMe topology: %w", err)
+	}
+	return names, nil
+}
+
+// ReadNamespace reads the NSID, size (in 512-byte sectors) and logical
+// block size of the namespace block device name from /sys/block/NAME, for
+// a Namespace scanned without them (NamespacesView). A device that does not
+// exist yields zeros and no error.
+func ReadNamespace(fs hostfs.FS, name string) (Namespace, error) {
 	r := newAttrReader(fs, path.Join("/sys/block", name))
 	defer r.close()
-	sectors = r.uint64("size")
-	lbaSize = r.uint32("queue/logical_block_size")
-	return sectors, lbaSize, r.err
+	ns := Namespace{Name: name}
+	ns.NSID = r.uint32("nsid")
+	ns.Sectors = r.uint64("size")
+	ns.LBASize = r.uint32("queue/logical_block_size")
+	return ns, r.err
+}
+
+// NamespaceNames lists the namespace block devices of the host ("nvme0n1",
+// not the hidden per-path devices), sorted, from /sys/block.
+func NamespaceNames(fs hostfs.FS) ([]string, error) {
+	names, err := listClass(fs, "/sys/block")
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(names, func(n string) bool {
+		_, _, ok := SplitNamespaceName(n)
+		return !ok
+	}), nil
 }
 
 // scanWorkers is how many directories a scan reads at once. Reading sysfs
 // is all system calls; a few at a time keep every CPU busy.
 const scanWorkers = 8
 
-// scanAll reads the entries of names that instance accepts, several at a
-// time, and returns those that still exist, in the order of names. The
-// error is the one of the first failing entry in that order, as a serial
-// scan would return it.
-func scanAll[T any](names []string, instance func(string) (int, bool), read func(name string, n int) (*T, error)) ([]*T, error) {
-	type job struct {
-		name string
-		n    int
-	}
-	var jobs []job
-	for _, name := range names {
-		if n, ok := instance(name); ok {
-			jobs = append(jobs, job{name, n})
-		}
-	}
-	out := make([]*T, len(jobs))
+// runAll runs jobs, several at a time, and returns the error of the first
+// failing job in the order of jobs, as running them one after another
+// would.
+func runAll(jobs []func() error) error {
 	errs := make([]error, len(jobs))
-	workers := min(scanWorkers, len(jobs))
 	var next atomic.Int64
 	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
+	for w := 0; w < min(scanWorkers, len(jobs)); w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -332,21 +370,17 @@ func scanAll[T any](names []string, instance func(string) (int, bool), read func
 				if i >= len(jobs) {
 					return
 				}
-				out[i], errs[i] = read(jobs[i].name, jobs[i].n)
+				errs[i] = jobs[i]()
 			}
 		}()
 	}
 	wg.Wait()
-	res := make([]*T, 0, len(jobs))
-	for i := range jobs {
-		if errs[i] != nil {
-			return nil, errs[i]
-		}
-		if out[i] != nil {
-			res = append(res, out[i])
+	for _, err := range errs {
+		if err != nil {
+			return err
 		}
 	}
-	return res, nil
+	return nil
 }
 
 // scanSubsystem reads one subsystem as p says; nil when it vanished
@@ -442,10 +476,8 @@ func scanController(fs hostfs.FS, devs parent, name string, instance int, p plan
 				continue
 			}
 			pn := PathNamespace{Name: e}
-			if p.ctrlPaths >= allAttrs {
+			if p.ctrlPaths == allAttrs {
 				pn.ANAState = r.read(e + "/ana_state")
-			}
-			if p.ctrlPaths >= withNSID {
 				pn.NSID = r.uint32(e + "/nsid")
 			}
 			c.Paths = append(c.Paths, pn)
@@ -462,10 +494,8 @@ func scanController(fs hostfs.FS, devs parent, name string, instance int, p plan
 
 func readNamespace(r *attrReader, name string, d depth) Namespace {
 	ns := Namespace{Name: name}
-	if d >= withNSID {
+	if d == allAttrs {
 		ns.NSID = r.uint32(name + "/nsid")
-	}
-	if d >= allAttrs {
 		ns.Sectors = r.uint64(name + "/size")
 		ns.LBASize = r.uint32(name + "/queue/logical_block_size")
 		ns.PhysicalBlockSize = r.uint32(name + "/queue/physical_block_size")

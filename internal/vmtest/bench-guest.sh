@@ -1,5 +1,5 @@
 #!/bin/sh
-# bench-guest.sh N ROUNDS — the guest half of `make bench` (see bench.sh):
+# bench-guest.sh N ROUNDS [REPEAT [REPEAT_SLOW]] — the guest half of `make bench` (see bench.sh):
 # builds N subsystems with one namespace each on one soft-RoCE port, then a
 # warm-up round (0) and ROUNDS rounds, each interleaving nvme-cli, gonvme and
 # the bare-kernel baselines (kbench). Every command runs under
@@ -8,6 +8,9 @@
 # `kbench phases` (gonvme's steps timed in one process) to /out/phases-N.txt.
 set -u
 N=$1 ROUNDS=$2
+# Per round: list, list -o json, list-subsys and version run REPEAT times,
+# connect-all (everything connected) and discover REPEAT_SLOW times.
+REPEAT=${3:-5} REPEAT_SLOW=${4:-3}
 R=/out/results-$N.txt
 E=/out/stderr-$N.txt
 OPTS=/out/optstrings-$N.txt
@@ -59,18 +62,26 @@ round() {
 		expect "$N" "round $r slot $slot connect"
 		if [ "$slot" = 0 ]; then
 			# Measurements that need all N connected.
-			T "$r:nvme:connect-all-again" nvme connect-all $A
-			T "$r:gonvme:connect-all-again" gonvme connect-all $A
-			T "$r:nvme:list" nvme list
-			T "$r:gonvme:list" gonvme list
-			T "$r:nvme:list-json" nvme list -o json
-			T "$r:gonvme:list-json" gonvme list -o json
-			T "$r:nvme:list-subsys" nvme list-subsys
-			T "$r:gonvme:list-subsys" gonvme list-subsys
-			T "$r:nvme:discover" nvme discover $A
-			T "$r:gonvme:discover" gonvme discover $A
-			T "$r:nvme:startup" nvme version
-			T "$r:gonvme:startup" gonvme version
+			# The short commands run several times (nvme-cli and gonvme
+			# alternating) so that their medians rest on more samples.
+			k=0
+			while [ "$k" -lt "$REPEAT" ]; do
+				if [ "$k" -lt "$REPEAT_SLOW" ]; then
+					T "$r:nvme:connect-all-again" nvme connect-all $A
+					T "$r:gonvme:connect-all-again" gonvme connect-all $A
+					T "$r:nvme:discover" nvme discover $A
+					T "$r:gonvme:discover" gonvme discover $A
+				fi
+				T "$r:nvme:list" nvme list
+				T "$r:gonvme:list" gonvme list
+				T "$r:nvme:list-json" nvme list -o json
+				T "$r:gonvme:list-json" gonvme list -o json
+				T "$r:nvme:list-subsys" nvme list-subsys
+				T "$r:gonvme:list-subsys" gonvme list-subsys
+				T "$r:nvme:startup" nvme version
+				T "$r:gonvme:startup" gonvme version
+				k=$((k + 1))
+			done
 			expect "$N" "round $r discover"
 		fi
 		case $slot in

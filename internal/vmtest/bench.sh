@@ -34,7 +34,7 @@ for n in $NS; do
 	timeout=$((300 + n * (ROUNDS + 1) * 2))
 	# 2 GiB hold 128 controllers and their nvmet peers; 256 need about 4.
 	mem=${BENCH_MEM:-$((n * 16 > 2048 ? n * 16 : 2048))}
-	if ! "$HERE/run.sh" --timeout "$timeout" --mem "$mem" --stage "$STAGE" --out "$OUT/n$n" -- sh ./bench-guest "$n" "$ROUNDS" \
+	if ! "$HERE/run.sh" --timeout "$timeout" --mem "$mem" --stage "$STAGE" --out "$OUT/n$n" -- sh ./bench-guest "$n" "$ROUNDS" "${BENCH_REPEAT:-5}" "${BENCH_REPEAT_SLOW:-3}" \
 		>"$OUT/console-$n.log" 2>&1; then
 		echo "bench: N=$n: the guest run failed; see $OUT/console-$n.log" >&2
 		tail -n 20 "$OUT/console-$n.log" >&2

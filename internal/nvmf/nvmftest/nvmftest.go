@@ -98,7 +98,7 @@ func New(t testing.TB, kind Root) *Fake {
 	f.Kernel = &Kernel{t: t, fs: f.FS, Sup: Supported61(t)}
 	f.Admin = &Admins{t: t, fs: f.FS, Logs: map[string][]byte{}}
 	f.Del = &Deleter{fs: f.FS}
-	f.Edge = &nvmf.Edge{FS: f.FS, Kernel: f.Kernel, OpenAdmin: f.Admin.Open, Delete: f.Del.Delete}
+	f.Edge = &nvmf.Edge{FS: f.FS, Kernel: f.Kernel, OpenAdmin: f.Admin.Open, OpenNamespace: f.Admin.OpenNamespace, Delete: f.Del.Delete}
 	return f
 }
 
@@ -309,8 +309,11 @@ type Admins struct {
 
 	Logs map[string][]byte
 	IDNS []byte
-	// OpenErr, when set, fails the opens of the controllers it names.
+	// OpenErr, when set, fails the opens of the devices it names.
 	OpenErr map[string]error
+	// NoGeneric leaves out the namespaces' generic devices (/dev/ngXnY),
+	// as on kernels before 5.13.
+	NoGeneric bool
 
 	mu     sync.Mutex
 	opened []string
@@ -337,6 +340,43 @@ func (a *Admins) Open(path string) (nvmf.AdminDevice, error) {
 	addr := sysfs.ParseAddress(raw)
 	return &device{a: a, log: a.Logs[Target(tr, addr.Traddr, addr.Trsvcid)]}, nil
 }
+
+// OpenNamespace opens the fake namespace device at path, FS.Path of
+// "/dev/ngXnY" or "/dev/nvmeXnY", which exists while /sys/block/nvmeXnY
+// does. It answers NVME_IOCTL_ID with that device's nsid attribute and
+// Identify Namespace with IDNS.
+func (a *Admins) OpenNamespace(path string) (nvmf.NamespaceDevice, error) {
+	name := filepath.Base(path)
+	a.mu.Lock()
+	a.opened = append(a.opened, name)
+	a.mu.Unlock()
+	if path != a.fs.Path("/dev/"+name) {
+		a.t.Errorf("OpenNamespace(%q): not a device path under the root %s", path, a.fs.Root())
+	}
+	if err := a.OpenErr[name]; err != nil {
+		return nil, err
+	}
+	block, generic := strings.CutPrefix(name, "ng")
+	if generic {
+		block = "nvme" + block
+	}
+	nsid, err := a.fs.ReadAttr("/sys/block/" + block + "/nsid")
+	if err != nil || (generic && a.NoGeneric) {
+		return nil, &os.PathError{Op: "open", Path: path, Err: syscall.ENOENT}
+	}
+	n, err := strconv.ParseUint(nsid, 10, 32)
+	if err != nil {
+		a.t.Fatalf("fixture nsid of %s: %v", block, err)
+	}
+	return &nsDevice{device{a: a}, uint32(n)}, nil
+}
+
+type nsDevice struct {
+	device
+	nsid uint32
+}
+
+func (d *nsDevice) NamespaceID() (uint32, error) { return d.nsid, nil }
 
 // Opened lists the devices opened so far.
 func (a *Admins) Opened() []string {

@@ -55,16 +55,26 @@ func phases(args []string) error {
 		{"sysfs.ScanPaths", func() error { _, err := sysfs.ScanPaths(fs); return err }},
 		{"sysfs.ScanView(SubsystemsView)", func() error { _, err := sysfs.ScanView(fs, sysfs.SubsystemsView); return err }},
 		{"sysfs.ScanView(NamespacesView)", func() error { _, err := sysfs.ScanView(fs, sysfs.NamespacesView); return err }},
-		{"Devices (sysfs only)", func() error { e.Devices(topo, false); return nil }},
-		{"Devices (Identify)", func() error { e.Devices(topo, true); return nil }},
-		{"Devices (NamespacesView, sysfs)", func() error { e.Devices(light, false); return nil }},
+		{"namespace names (/sys/block)", func() error { _, err := e.NamespaceNames(); return err }},
+		{"IdentifyNamespaces", func() error {
+			names, err := e.NamespaceNames()
+			if err != nil {
+				return err
+			}
+			if ids := e.IdentifyNamespaces(names); len(ids) != len(names) {
+				return fmt.Errorf("identified %d of %d namespaces", len(ids), len(names))
+			}
+			return nil
+		}},
+		{"Devices (Everything, no Identify)", func() error { e.Devices(topo, nil); return nil }},
+		{"Devices (NamespacesView, no Identify)", func() error { e.Devices(light, nil); return nil }},
 		{"host identity files", func() error {
 			nqn.ReadHostNQN(fs)
 			nqn.ReadHostID(fs)
 			return nil
 		}},
 		{"list render text", func() error {
-			devs := e.Devices(topo, false)
+			devs := e.Devices(topo, nil)
 			render.SortDevices(host, topo, devs)
 			return render.ListText(io.Discard, devs)
 		}},
