@@ -17,6 +17,16 @@ import (
 type attrDir struct {
 	fd   int
 	path string // the directory's path, for error messages
+	// sub, when set, reads the attributes of the subdirectory sub of fd
+	// (fd is then borrowed, not closed): "nvme3/transport" relative to
+	// the devices directory, without opening nvme3 itself.
+	sub string
+}
+
+// within returns the attributes of the subdirectory name of d, read
+// through d's descriptor; path names it in errors. Its close does nothing.
+func (d attrDir) within(name, path string) attrDir {
+	return attrDir{fd: d.fd, path: path, sub: name + "/"}
 }
 
 // openAttrDir opens the directory at path (already mapped through the
@@ -36,7 +46,7 @@ func openAttrDir(path string) (attrDir, bool) {
 }
 
 func (d attrDir) close() {
-	if d.fd >= 0 {
+	if d.fd >= 0 && d.sub == "" {
 		unix.Close(d.fd)
 	}
 }
@@ -48,7 +58,7 @@ func (d attrDir) read(attr string) (string, error) {
 	var fd int
 	for {
 		var err error
-		fd, err = unix.Openat(d.fd, attr, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+		fd, err = unix.Openat(d.fd, d.sub+attr, unix.O_RDONLY|unix.O_CLOEXEC, 0)
 		if err == nil {
 			break
 		}

@@ -133,9 +133,15 @@ func project(full *Topology, v View) *Topology {
 			for _, p := range f.Paths {
 				c.Paths = append(c.Paths, PathNamespace{Name: p.Name})
 			}
-			c.Namespaces = ns(f.Namespaces)
-			if v == NamespacesView && len(f.Namespaces) > 0 {
-				c.Model, c.Serial, c.Firmware = f.Model, f.Serial, f.Firmware
+			if v == NamespacesView {
+				c.Namespaces = ns(f.Namespaces)
+			}
+			if v == NamespacesView {
+				if len(f.Namespaces) > 0 {
+					c.Model, c.Serial, c.Firmware = f.Model, f.Serial, f.Firmware
+				} else {
+					c.Transport, c.RawAddress, c.Address, c.State = "", "", Address{}, ""
+				}
 			}
 		}
 		t.Controllers = append(t.Controllers, c)

@@ -22,9 +22,13 @@ func dump(v any) string {
 	return string(b)
 }
 
+// scan scans tr with Scan, after checking that every View of it reads
+// what it promises.
 func scan(t *testing.T, tr tree) *Topology {
 	t.Helper()
-	topo, err := Scan(hostfs.New(tr.write(t)))
+	root := tr.write(t)
+	checkViews(t, root)
+	topo, err := Scan(hostfs.New(root))
 	if err != nil {
 		t.Fatalf("Scan: %v", err)
 	}
@@ -144,8 +148,8 @@ func TestScanPCIe(t *testing.T) {
 
 func TestScanSortsNumerically(t *testing.T) {
 	tr := tree{}
-	for _, n := range []string{"nvme10", "nvme2", "nvme1"} {
-		tr.ctrl(n, map[string]string{"transport": "tcp", "state": "live"})
+	for n, nqn := range map[string]string{"nvme10": subNQN, "nvme2": subNQN, "nvme1": discNQN} {
+		tr.ctrl(n, map[string]string{"transport": "tcp", "state": "live", "subsysnqn": nqn})
 	}
 	tr.subsys("nvme-subsys10", map[string]string{"subsysnqn": subNQN}, "nvme10", "nvme2")
 	tr.subsys("nvme-subsys9", map[string]string{"subsysnqn": discNQN}, "nvme1")
@@ -238,23 +242,39 @@ func TestNames(t *testing.T) {
 	}
 }
 
-// Views over a tree with what the fixture lacks: a controller that owns its
-// namespaces (multipath off) next to a multipath subsystem, and a
-// controller without a subsystem.
-func TestScanViewsOwnNamespaces(t *testing.T) {
+// ownNamespacesTree has what the fixture lacks: a controller that owns its
+// namespaces (multipath off) next to a multipath subsystem, a controller
+// connected with another host NQN, and one without a subsystem.
+func ownNamespacesTree() tree {
 	tr := tree{}.ctrl("nvme0", fabricsCtrl("tcp", "traddr=127.0.0.1,trsvcid=4420", subNQN, "live"))
 	tr.ctrl("nvme1", fabricsCtrl("rdma", "traddr=192.0.2.1,trsvcid=4420", subNQN, "live"))
 	tr.ctrl("nvme2", fabricsCtrl("rdma", "traddr=192.0.2.2,trsvcid=4420", "nqn.2026-11.io.gonvme:other", "live"))
-	for _, c := range []string{"nvme0", "nvme1", "nvme2"} {
+	tr.ctrl("nvme3", fabricsCtrl("tcp", "traddr=127.0.0.1,trsvcid=4421", "nqn.2026-11.io.gonvme:third", "connecting"))
+	for _, c := range []string{"nvme0", "nvme1", "nvme2", "nvme3"} {
 		tr[ctrlDevices+c+"/model"] = "Linux\n"
 		tr[ctrlDevices+c+"/serial"] = "s-" + c + "\n"
 		tr[ctrlDevices+c+"/firmware_rev"] = "6.1\n"
 	}
+	tr[ctrlDevices+"nvme1/hostnqn"] = "nqn.2014-08.org.nvmexpress:uuid:0c2b6f9e-3d1a-4e8b-9f70-5a4c3b2a1f00\n"
+	tr[ctrlDevices+"nvme1/hostid"] = "0c2b6f9e-3d1a-4e8b-9f70-5a4c3b2a1f00\n"
 	tr.subsys("nvme-subsys0", map[string]string{"subsysnqn": subNQN, "model": "Linux", "serial": "s0", "firmware_rev": "6.1"}, "nvme0")
 	tr.ns(ctrlDevices+"nvme0/", "nvme0n1", "3", "8", "512")
 	tr.ns(ctrlDevices+"nvme0/", "nvme0n2", "7", "16", "4096")
 	tr.subsys("nvme-subsys1", map[string]string{"subsysnqn": subNQN, "model": "Linux", "serial": "s1", "firmware_rev": "6.1"}, "nvme1")
 	tr.ns(subsysDevices+"nvme-subsys1/", "nvme1n1", "1", "8", "512")
 	tr.path("nvme1", "nvme1c1n1", "1", "optimized")
-	checkViews(t, tr.write(t))
+	tr.subsys("nvme-subsys3", map[string]string{"subsysnqn": "nqn.2026-11.io.gonvme:third", "model": "Linux", "serial": "s3", "firmware_rev": "6.1"}, "nvme3")
+	tr.ns(subsysDevices+"nvme-subsys3/", "nvme3n1", "1", "8", "512")
+	tr.ns(subsysDevices+"nvme-subsys3/", "nvme3n2", "2", "8", "512")
+	tr.path("nvme3", "nvme3c3n1", "1", "optimized")
+	tr.path("nvme3", "nvme3c3n2", "2", "inaccessible")
+	tr.ctrl("nvme4", fabricsCtrl("tcp", "traddr=127.0.0.1,trsvcid=4422", "nqn.2026-11.io.gonvme:fourth", "live"))
+	tr.subsys("nvme-subsys4", map[string]string{"subsysnqn": "nqn.2026-11.io.gonvme:fourth", "model": "Linux", "serial": "s4", "firmware_rev": "6.1"}, "nvme4")
+	tr.ns(ctrlDevices+"nvme4/", "nvme4n1", "1", "8", "512")
+	return tr
+}
+
+// Views over ownNamespacesTree.
+func TestScanViewsOwnNamespaces(t *testing.T) {
+	checkViews(t, ownNamespacesTree().write(t))
 }

@@ -147,13 +147,18 @@ const (
 	PathsView
 	// SubsystemsView is what list-subsys shows: each controller's
 	// Transport, RawAddress, Address, HostNQN, HostID and State, its
-	// SubsysNQN (its subsystem's NQN), and the names of its per-path and
-	// own namespaces; each subsystem's NQN and the names of its namespaces.
+	// SubsysNQN (its subsystem's NQN), and the names of its per-path
+	// namespaces (not its own namespaces); each subsystem's NQN and the
+	// names of its namespaces.
 	SubsystemsView
-	// NamespacesView is what list needs: SubsystemsView, plus each
-	// subsystem's Model, Serial and Firmware, and those of the controllers
-	// that own namespaces themselves (native multipath off). Namespaces
-	// have their names only (list identifies them; see ReadNamespace).
+	// NamespacesView is what list needs to show and order the namespace
+	// block devices: each subsystem's NQN, Model, Serial, Firmware and the
+	// names of its namespaces; each controller's HostNQN, HostID,
+	// SubsysNQN (its subsystem's NQN) and the names of its per-path and
+	// own namespaces; and for the controllers that own namespaces
+	// themselves (native multipath off) also Transport, RawAddress,
+	// Address, State, Model, Serial and Firmware. Namespaces have their
+	// names only (list identifies them; see ReadNamespace).
 	NamespacesView
 )
 
@@ -173,18 +178,24 @@ func (v View) String() string {
 
 // plan is which attributes a View reads.
 type plan struct {
+	ctrlPath      scope // transport, address, state
 	ctrlSubsysNQN bool  // the controller's own subsysnqn; else its subsystem's NQN
 	ctrlHost      bool  // hostnqn, hostid
 	ctrlIdent     scope // model, serial, firmware_rev
 	ctrlType      bool  // cntrltype
 	ctrlMisc      bool  // dctype, numa_node, cntlid
 	ctrlPaths     depth // per-path namespaces
-	ctrlNS        depth // the controller's own namespaces
-	subNQN        bool  // subsysnqn
-	subIdent      bool  // model, serial, firmware_rev
-	subType       bool  // subsystype
-	subIOPolicy   bool  // iopolicy
-	subNS         depth // namespace heads
+	// pathsFromBlock takes the per-path namespaces' names from /sys/block
+	// (nvmeScCnN names its controller) instead of each controller's
+	// directory: with nothing else to list there, a controller's
+	// attributes are then read without opening its directory.
+	pathsFromBlock bool
+	ctrlNS         depth // the controller's own namespaces
+	subNQN         bool  // subsysnqn
+	subIdent       bool  // model, serial, firmware_rev
+	subType        bool  // subsystype
+	subIOPolicy    bool  // iopolicy
+	subNS          depth // namespace heads
 }
 
 // scope says for which controllers an attribute group is read.
@@ -208,14 +219,14 @@ const (
 func (v View) plan() plan {
 	switch v {
 	case PathsView:
-		return plan{ctrlSubsysNQN: true, ctrlType: true, subType: true}
+		return plan{ctrlPath: always, ctrlSubsysNQN: true, ctrlType: true, subType: true}
 	case SubsystemsView:
-		return plan{ctrlHost: true, ctrlPaths: namesOnly, ctrlNS: namesOnly, subNQN: true, subNS: namesOnly}
+		return plan{ctrlPath: always, ctrlHost: true, ctrlPaths: namesOnly, pathsFromBlock: true, subNQN: true, subNS: namesOnly}
 	case NamespacesView:
-		return plan{ctrlHost: true, ctrlIdent: withOwnNS, ctrlPaths: namesOnly, ctrlNS: namesOnly,
+		return plan{ctrlPath: withOwnNS, ctrlHost: true, ctrlIdent: withOwnNS, ctrlPaths: namesOnly, ctrlNS: namesOnly,
 			subNQN: true, subIdent: true, subNS: namesOnly}
 	}
-	return plan{ctrlSubsysNQN: true, ctrlHost: true, ctrlIdent: always, ctrlType: true, ctrlMisc: true,
+	return plan{ctrlPath: always, ctrlSubsysNQN: true, ctrlHost: true, ctrlIdent: always, ctrlType: true, ctrlMisc: true,
 		ctrlPaths: allAttrs, ctrlNS: allAttrs, subNQN: true, subIdent: true, subType: true, subIOPolicy: true,
 		subNS: allAttrs}
 }
@@ -248,6 +259,12 @@ func ScanView(fs hostfs.FS, v View) (*Topology, error) {
 	defer subDevs.close()
 	ctrlDevs := openParent(fs, fabricsDevices)
 	defer ctrlDevs.close()
+	var blockPaths map[string][]PathNamespace
+	if p.pathsFromBlock {
+		if blockPaths, err = pathsByController(fs); err != nil {
+			return nil, err
+		}
+	}
 
 	// Subsystems and controllers are read by one pool of workers, in one
 	// go: nothing of a controller depends on its subsystem until the end.
@@ -269,7 +286,7 @@ func ScanView(fs hostfs.FS, v View) (*Topology, error) {
 			i := len(ctrls)
 			ctrls = append(ctrls, nil)
 			jobs = append(jobs, func() (err error) {
-				ctrls[i], err = scanController(fs, ctrlDevs, name, n, p)
+				ctrls[i], err = scanController(fs, ctrlDevs, name, n, p, blockPaths[name])
 				return err
 			})
 		}
@@ -306,6 +323,26 @@ func ScanView(fs hostfs.FS, v View) (*Topology, error) {
 	slices.SortFunc(t.Subsystems, func(a, b *Subsystem) int { return cmp.Compare(a.Instance, b.Instance) })
 	slices.SortFunc(t.Controllers, func(a, b *Controller) int { return cmp.Compare(a.Instance, b.Instance) })
 	return t, nil
+}
+
+// pathsByController lists the per-path namespace devices of /sys/block
+// by the controller they belong to, each list sorted as Scan sorts it.
+func pathsByController(fs hostfs.FS) (map[string][]PathNamespace, error) {
+	names, err := listClass(fs, "/sys/block")
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]PathNamespace{}
+	for _, n := range names {
+		if _, c, _, ok := SplitPathName(n); ok {
+			ctrl := "nvme" + strconv.Itoa(c)
+			out[ctrl] = append(out[ctrl], PathNamespace{Name: n})
+		}
+	}
+	for _, paths := range out {
+		slices.SortFunc(paths, func(a, b PathNamespace) int { return comparePathNames(a.Name, b.Name) })
+	}
+	return out, nil
 }
 
 // listClass lists the entries of a class directory that may be devices
@@ -428,14 +465,38 @@ func scanSubsystem(fs hostfs.FS, devs parent, name string, instance int, p plan)
 }
 
 // scanController reads one controller as p says; nil when it vanished
-// meanwhile.
-func scanController(fs hostfs.FS, devs parent, name string, instance int, p plan) (*Controller, error) {
-	r, entries, err := openListed(fs, devs, ControllerClass, name)
+// meanwhile. blockPaths are its per-path namespaces when p takes them from
+// /sys/block.
+func scanController(fs hostfs.FS, devs parent, name string, instance int, p plan, blockPaths []PathNamespace) (*Controller, error) {
+	c := &Controller{Name: name, Instance: instance, CntlID: -1}
+	var r *attrReader
+	var entries []string
+	transportRead := false
+	if devs.ok && p.pathsFromBlock && p.ctrlNS == noEntries && p.ctrlPath == always && p.ctrlIdent != withOwnNS {
+		// Nothing to list: read the attributes relative to the devices
+		// directory. Every controller has a transport attribute; without
+		// one there, the controller is elsewhere (PCIe, FC) or gone, and
+		// is read through its class link below.
+		dir := path.Join(ControllerClass, name)
+		r = &attrReader{fs: fs, dir: dir, open: devs.d.within(name, fs.Path(dir)), ok: true}
+		v, err := r.open.read("transport")
+		switch {
+		case err == nil:
+			c.Transport, transportRead = v, true
+		case !gone(err):
+			return nil, fmt.Errorf("reading the NVMe topology: %w", err)
+		default:
+			r = nil
+		}
+	}
 	if r == nil {
-		return nil, err
+		var err error
+		r, entries, err = openListed(fs, devs, ControllerClass, name)
+		if r == nil {
+			return nil, err
+		}
 	}
 	defer r.close()
-	c := &Controller{Name: name, Instance: instance, CntlID: -1}
 	ownNS := false
 	for _, e := range entries {
 		if _, _, ok := SplitNamespaceName(e); ok {
@@ -444,8 +505,13 @@ func scanController(fs hostfs.FS, devs parent, name string, instance int, p plan
 	}
 	// The attributes are read in the same order whatever the plan, so
 	// that the first error is the same.
-	c.Transport = r.read("transport")
-	c.RawAddress = r.read("address")
+	readPath := p.ctrlPath == always || (p.ctrlPath == withOwnNS && ownNS)
+	if readPath {
+		if !transportRead {
+			c.Transport = r.read("transport")
+		}
+		c.RawAddress = r.read("address")
+	}
 	if p.ctrlSubsysNQN {
 		c.SubsysNQN = r.read("subsysnqn")
 	}
@@ -453,7 +519,9 @@ func scanController(fs hostfs.FS, devs parent, name string, instance int, p plan
 		c.HostNQN = r.read("hostnqn")
 		c.HostID = r.read("hostid")
 	}
-	c.State = r.read("state")
+	if readPath {
+		c.State = r.read("state")
+	}
 	if p.ctrlIdent == always || (p.ctrlIdent == withOwnNS && ownNS) {
 		c.Model = r.read("model")
 		c.Serial = r.read("serial")
@@ -470,9 +538,12 @@ func scanController(fs hostfs.FS, devs parent, name string, instance int, p plan
 		}
 	}
 	c.Address = ParseAddress(c.RawAddress)
+	if p.pathsFromBlock {
+		c.Paths = slices.Clone(blockPaths)
+	}
 	for _, e := range entries {
 		if _, _, _, ok := SplitPathName(e); ok {
-			if p.ctrlPaths == noEntries {
+			if p.ctrlPaths == noEntries || p.pathsFromBlock {
 				continue
 			}
 			pn := PathNamespace{Name: e}

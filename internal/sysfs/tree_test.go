@@ -42,6 +42,7 @@ func (tr tree) subsys(name string, attrs map[string]string, ctrls ...string) tre
 // ns adds a namespace block device under dir (a subsystem or controller
 // device directory).
 func (tr tree) ns(dir, name string, nsid, sectors, lba string) tree {
+	tr.block(dir, name)
 	p := dir + name + "/"
 	tr[p+"nsid"] = nsid + "\n"
 	tr[p+"size"] = sectors + "\n"
@@ -54,9 +55,16 @@ func (tr tree) ns(dir, name string, nsid, sectors, lba string) tree {
 
 // path adds a hidden per-path device under a controller.
 func (tr tree) path(ctrl, name, nsid, ana string) tree {
+	tr.block(ctrlDevices+ctrl+"/", name)
 	tr[ctrlDevices+ctrl+"/"+name+"/nsid"] = nsid + "\n"
 	tr[ctrlDevices+ctrl+"/"+name+"/ana_state"] = ana + "\n"
 	return tr
+}
+
+// block links /sys/block/name to the device name under dir, as the kernel
+// lists every namespace and per-path device there.
+func (tr tree) block(dir, name string) {
+	tr["sys/block/"+name] = "-> ../" + strings.TrimPrefix(dir, "sys/") + name
 }
 
 // write materialises the tree under a new temporary root.

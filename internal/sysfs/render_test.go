@@ -1,0 +1,78 @@
+package sysfs_test
+
+import (
+	"bytes"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/gonvme/gonvme/internal/hostfs"
+	"github.com/gonvme/gonvme/internal/render"
+	"github.com/gonvme/gonvme/internal/sysfs"
+)
+
+// What list-subsys and list show from their views is what they would show
+// from the whole topology: the views read enough.
+func TestViewsRenderAsEverything(t *testing.T) {
+	fixture, _ := filepath.Abs("../../testdata/kernel/6.1")
+	host := render.HostIdent{
+		HostNQN: "nqn.2014-08.org.nvmexpress:uuid:a1e0c3d2-5b6f-4e7a-8c9d-0123456789ab",
+		HostID:  "a1e0c3d2-5b6f-4e7a-8c9d-0123456789ab",
+	}
+	for name, root := range map[string]string{"6.1 fixture": fixture, "own namespaces": sysfs.WriteOwnNamespacesTree(t)} {
+		t.Run(name, func(t *testing.T) {
+			fs := hostfs.New(root)
+			full, err := sysfs.Scan(fs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			subs, err := sysfs.ScanView(fs, sysfs.SubsystemsView)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, f := range []func(*bytes.Buffer, *sysfs.Topology) error{
+				func(b *bytes.Buffer, topo *sysfs.Topology) error { return render.SubsysText(b, host, topo) },
+				func(b *bytes.Buffer, topo *sysfs.Topology) error { return render.SubsysJSON(b, host, topo) },
+			} {
+				var want, got bytes.Buffer
+				if err := f(&want, full); err != nil {
+					t.Fatal(err)
+				}
+				if err := f(&got, subs); err != nil {
+					t.Fatal(err)
+				}
+				if got.String() != want.String() || got.Len() == 0 {
+					t.Errorf("list-subsys from SubsystemsView:\n%s\nfrom Everything:\n%s", &got, &want)
+				}
+			}
+
+			nss, err := sysfs.ScanView(fs, sysfs.NamespacesView)
+			if err != nil {
+				t.Fatal(err)
+			}
+			order := func(topo *sysfs.Topology) []string {
+				var devs []render.Device
+				for _, s := range full.Subsystems {
+					for _, n := range s.Namespaces {
+						devs = append(devs, render.Device{DevicePath: "/dev/" + n.Name})
+					}
+				}
+				for _, c := range full.Controllers {
+					for _, n := range c.Namespaces {
+						devs = append(devs, render.Device{DevicePath: "/dev/" + n.Name})
+					}
+				}
+				slices.Reverse(devs)
+				render.SortDevices(host, topo, devs)
+				var names []string
+				for _, d := range devs {
+					names = append(names, d.DevicePath)
+				}
+				return names
+			}
+			if got, want := order(nss), order(full); !slices.Equal(got, want) || len(got) == 0 {
+				t.Errorf("list order from NamespacesView %v, from Everything %v", got, want)
+			}
+		})
+	}
+}
