@@ -207,6 +207,10 @@ const (
 	always
 )
 
+// covers reports whether s reads the group for a controller that owns
+// namespaces (ownNS) or not.
+func (s scope) covers(ownNS bool) bool { return s == always || (s == withOwnNS && ownNS) }
+
 // depth says how much of a namespace (or path) entry is read.
 type depth int
 
@@ -505,7 +509,7 @@ func scanController(fs hostfs.FS, devs parent, name string, instance int, p plan
 	}
 	// The attributes are read in the same order whatever the plan, so
 	// that the first error is the same.
-	readPath := p.ctrlPath == always || (p.ctrlPath == withOwnNS && ownNS)
+	readPath := p.ctrlPath.covers(ownNS)
 	if readPath {
 		if !transportRead {
 			c.Transport = r.read("transport")
@@ -522,7 +526,7 @@ func scanController(fs hostfs.FS, devs parent, name string, instance int, p plan
 	if readPath {
 		c.State = r.read("state")
 	}
-	if p.ctrlIdent == always || (p.ctrlIdent == withOwnNS && ownNS) {
+	if p.ctrlIdent.covers(ownNS) {
 		c.Model = r.read("model")
 		c.Serial = r.read("serial")
 		c.Firmware = r.read("firmware_rev")

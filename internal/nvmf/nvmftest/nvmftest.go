@@ -321,14 +321,8 @@ type Admins struct {
 
 // Open opens the fake device at path, which must be FS.Path("/dev/nvmeN").
 func (a *Admins) Open(path string) (nvmf.AdminDevice, error) {
-	name := filepath.Base(path)
-	a.mu.Lock()
-	a.opened = append(a.opened, name)
-	a.mu.Unlock()
-	if path != a.fs.Path("/dev/"+name) {
-		a.t.Errorf("OpenAdmin(%q): not a device path under the root %s", path, a.fs.Root())
-	}
-	if err := a.OpenErr[name]; err != nil {
+	name, err := a.open("OpenAdmin", path)
+	if err != nil {
 		return nil, err
 	}
 	dir := "/sys/class/nvme/" + name
@@ -346,14 +340,8 @@ func (a *Admins) Open(path string) (nvmf.AdminDevice, error) {
 // does. It answers NVME_IOCTL_ID with that device's nsid attribute and
 // Identify Namespace with IDNS.
 func (a *Admins) OpenNamespace(path string) (nvmf.NamespaceDevice, error) {
-	name := filepath.Base(path)
-	a.mu.Lock()
-	a.opened = append(a.opened, name)
-	a.mu.Unlock()
-	if path != a.fs.Path("/dev/"+name) {
-		a.t.Errorf("OpenNamespace(%q): not a device path under the root %s", path, a.fs.Root())
-	}
-	if err := a.OpenErr[name]; err != nil {
+	name, err := a.open("OpenNamespace", path)
+	if err != nil {
 		return nil, err
 	}
 	block, generic := strings.CutPrefix(name, "ng")
@@ -377,6 +365,19 @@ type nsDevice struct {
 }
 
 func (d *nsDevice) NamespaceID() (uint32, error) { return d.nsid, nil }
+
+// open records an open of the device at path (which must be under the
+// root's /dev) and returns its name, or the error OpenErr sets for it.
+func (a *Admins) open(op, path string) (string, error) {
+	name := filepath.Base(path)
+	a.mu.Lock()
+	a.opened = append(a.opened, name)
+	a.mu.Unlock()
+	if path != a.fs.Path("/dev/"+name) {
+		a.t.Errorf("%s(%q): not a device path under the root %s", op, path, a.fs.Root())
+	}
+	return name, a.OpenErr[name]
+}
 
 // Opened lists the devices opened so far.
 func (a *Admins) Opened() []string {
