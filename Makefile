@@ -46,11 +46,19 @@ demo: guest-bins
 	bash internal/vmtest/demo.sh
 
 FUZZTIME ?= 5s
+# A crasher fails at once (and is written to testdata/fuzz). A run that ends
+# in "context deadline exceeded" with no failing input is the fuzzing
+# engine missing its own deadline on a busy machine: it is run once more.
 fuzz: deps
 	@set -e; for pkg in $$($(GO) list ./...); do \
 	  for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
 	    echo "fuzz $$pkg $$f ($(FUZZTIME))"; \
-	    $(GO) test -run '^$$' -fuzz "^$$f\$$" -fuzztime $(FUZZTIME) $$pkg >/tmp/gonvme-fuzz.log 2>&1 || { cat /tmp/gonvme-fuzz.log; exit 1; }; \
+	    ok=0; for try in 1 2; do \
+	      if $(GO) test -run '^$$' -fuzz "^$$f\$$" -fuzztime $(FUZZTIME) $$pkg >/tmp/gonvme-fuzz.log 2>&1; then ok=1; break; fi; \
+	      grep -q 'context deadline exceeded' /tmp/gonvme-fuzz.log && ! grep -q 'Failing input written' /tmp/gonvme-fuzz.log || break; \
+	      echo "fuzz $$f: the fuzzing engine timed out at the end of its run without a failing input (a known go test -fuzz flake); once more"; \
+	    done; \
+	    [ $$ok = 1 ] || { cat /tmp/gonvme-fuzz.log; exit 1; }; \
 	  done; \
 	done; echo "fuzz: all targets ran for $(FUZZTIME) each without a crasher"
 
