@@ -10,10 +10,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/gonvme/gonvme/nqn"
+	"github.com/gonvme/gonvme/optstring"
 )
 
 // ValidationError is a value refused before anything is written to the
@@ -176,25 +175,20 @@ func rangeRule(p option) string {
 	}
 }
 
-// unsafeRule reports why s cannot travel inside the kernel's option string,
-// or "" when it can. The kernel splits on ',' and '\n'; white space, control
-// characters, invalid UTF-8 and '=' are refused as well, so no value can
-// hide or imitate another option. '=' is allowed only in DH-HMAC-CHAP secrets,
-// whose base64 padding needs it and whose format is checked separately.
+// unsafeRule reports why s cannot travel inside the kernel's option
+// string, or "" when it can (package optstring has the rule). '=' is
+// allowed only in DH-HMAC-CHAP secrets, whose base64 padding needs it and
+// whose format is checked separately.
 func unsafeRule(s string, allowEquals bool) string {
 	if len(s) > maxValueLen {
 		return fmt.Sprintf("is %d bytes long; the limit is %d", len(s), maxValueLen)
 	}
-	if !utf8.ValidString(s) {
-		return "is not valid UTF-8"
+	mode := optstring.Plain
+	if allowEquals {
+		mode = optstring.AllowEquals
 	}
-	for i, r := range s {
-		switch {
-		case r == ',' || (r == '=' && !allowEquals):
-			return fmt.Sprintf("contains %q at byte %d, which would split the kernel's option string", r, i)
-		case unicode.IsSpace(r) || unicode.IsControl(r):
-			return fmt.Sprintf("contains white space or a control character (%U) at byte %d", r, i)
-		}
+	if err := optstring.Check(s, mode); err != nil {
+		return err.Error()
 	}
 	return ""
 }
@@ -209,10 +203,10 @@ func (o *Options) checkString(name, v string) (string, error) {
 		}
 	case "nqn", "hostnqn":
 		if err := nqn.Validate(v); err != nil {
-			rule := "is not a valid NQN"
+			rule := "is not a name the kernel accepts"
 			var ne *nqn.Error
 			if errors.As(err, &ne) {
-				rule += ": " + ne.Reason
+				rule = ne.Reason
 			}
 			return rule, err
 		}

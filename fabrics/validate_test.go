@@ -42,7 +42,8 @@ func TestValidateRejects(t *testing.T) {
 		{"transport unknown", rdma(func(o *Options) { o.Transport = "iwarp" }), "transport"},
 		{"transport is case-sensitive", rdma(func(o *Options) { o.Transport = "RDMA" }), "transport"},
 		{"transport smuggles a token", rdma(func(o *Options) { o.Transport = "rdma,duplicate_connect" }), "transport"},
-		{"nqn malformed", rdma(func(o *Options) { o.NQN = "test1" }), "nqn"},
+		{"nqn of 223 bytes", rdma(func(o *Options) { o.NQN = strings.Repeat("n", 223) }), "nqn"},
+		{"nqn with NUL", rdma(func(o *Options) { o.NQN = "toto\x00" }), "nqn"},
 		{"nqn smuggles traddr", rdma(func(o *Options) { o.NQN = testNQN + ",traddr=10.0.0.1" }), "nqn"},
 		{"nqn newline", rdma(func(o *Options) { o.NQN = testNQN + "\nduplicate_connect" }), "nqn"},
 		{"nqn space", rdma(func(o *Options) { o.NQN = "nqn.2026-11.io.gonvme:test 1" }), "nqn"},
@@ -76,7 +77,7 @@ func TestValidateRejects(t *testing.T) {
 		{"trsvcid signed", rdma(func(o *Options) { o.Trsvcid = "+4420" }), "trsvcid"},
 		{"trsvcid not a number", tcp(func(o *Options) { o.Trsvcid = "nvme" }), "trsvcid"},
 		{"trsvcid over fc", fc(func(o *Options) { o.Trsvcid = "4420" }), "trsvcid"},
-		{"hostnqn malformed", rdma(func(o *Options) { o.HostNQN = "host1" }), "hostnqn"},
+		{"hostnqn of 223 bytes", rdma(func(o *Options) { o.HostNQN = strings.Repeat("h", 223) }), "hostnqn"},
 		{"hostnqn smuggles hostid", rdma(func(o *Options) { o.HostNQN = testHostNQN + ",hostid=" + testHostID }), "hostnqn"},
 		{"hostid not a UUID", rdma(func(o *Options) { o.HostID = "a1e0c3d2" }), "hostid"},
 		{"hostid 36 bytes but not a UUID", rdma(func(o *Options) { o.HostID = strings.Repeat("z", 36) }), "hostid"},
@@ -208,8 +209,19 @@ func TestValidationErrorMessage(t *testing.T) {
 	}
 }
 
+// Names the kernel accepts are valid whatever their form (the guides
+// gonvme comes from name their subsystems "toto").
+func TestValidateAcceptsKernelNames(t *testing.T) {
+	for _, name := range []string{"toto", "nvme-subsystem-name", "ahnselina_test", strings.Repeat("n", 222)} {
+		o := rdma(func(o *Options) { o.NQN = name; o.HostNQN = name })
+		if err := o.Validate(); err != nil {
+			t.Errorf("Validate(nqn=hostnqn=%q) = %v", name, err)
+		}
+	}
+}
+
 func TestValidationErrorWrapsNQNError(t *testing.T) {
-	o := rdma(func(o *Options) { o.HostNQN = "host1" })
+	o := rdma(func(o *Options) { o.HostNQN = strings.Repeat("h", 223) })
 	err := o.Validate()
 	var ne *nqn.Error
 	if !errors.As(err, &ne) {

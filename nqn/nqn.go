@@ -3,9 +3,10 @@ package nqn
 import (
 	"fmt"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/google/uuid"
+
+	"github.com/gonvme/gonvme/optstring"
 )
 
 // Well-known names.
@@ -14,70 +15,63 @@ const (
 	Discovery = "nqn.2014-08.org.nvmexpress.discovery"
 	// UUIDPrefix starts every UUID-form NQN.
 	UUIDPrefix = "nqn.2014-08.org.nvmexpress:uuid:"
-	// MaxLen is the longest NQN the specification allows, in bytes.
-	MaxLen = 223
+	// MaxLen is the longest NQN the Linux host driver accepts, in bytes:
+	// it refuses nqn= and hostnqn= values of NVMF_NQN_SIZE (223) bytes or
+	// more.
+	MaxLen = 222
 )
 
 // Error reports why a string is not an acceptable NQN.
 type Error struct {
 	NQN    string
 	Reason string
+	Err    error // the underlying cause, such as an *optstring.Error; may be nil
 }
 
 func (e *Error) Error() string {
 	return fmt.Sprintf("invalid NQN %q: %s", e.NQN, e.Reason)
 }
 
-// CheckSafe reports whether s can travel inside a kernel option string or a
-// comma-separated list: non-empty, at most MaxLen bytes of valid UTF-8, and
-// free of ',', '=', white space and control characters. It does not check the
-// NQN format; see Validate.
-func CheckSafe(s string) error {
-	if s == "" {
-		return &Error{s, "empty"}
+func (e *Error) Unwrap() error { return e.Err }
+
+// Validate reports whether the kernel accepts s as a subsystem or host
+// NQN: non-empty, at most MaxLen bytes, and safe in an option string (see
+// package optstring). Any such name is valid: the kernel target serves
+// subsystems named "toto" or "nvme-subsystem-name", and so gonvme connects
+// to them. SpecForm tells whether s also follows the specification.
+func Validate(s string) error {
+	if err := optstring.Check(s, optstring.Plain); err != nil {
+		return &Error{NQN: s, Reason: err.Error(), Err: err}
 	}
 	if len(s) > MaxLen {
-		return &Error{s, fmt.Sprintf("%d bytes long, the limit is %d", len(s), MaxLen)}
-	}
-	if !utf8.ValidString(s) {
-		return &Error{s, "not valid UTF-8"}
-	}
-	for i, r := range s {
-		switch {
-		case r == ',' || r == '=':
-			return &Error{s, fmt.Sprintf("contains %q at byte %d (it would split the kernel option string)", r, i)}
-		case r <= ' ' || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == '\u2028' || r == '\u2029' || r == '\u00a0':
-			return &Error{s, fmt.Sprintf("contains white space or a control character (%U) at byte %d", r, i)}
-		}
+		return &Error{NQN: s, Reason: fmt.Sprintf("is %d bytes long; the kernel accepts at most %d", len(s), MaxLen)}
 	}
 	return nil
 }
 
-// Validate checks that s is a well-formed NQN that is safe to pass to the
-// kernel.
-func Validate(s string) error {
-	if err := CheckSafe(s); err != nil {
-		return err
-	}
+// SpecForm reports whether s has one of the NVMe specification's forms,
+// "nqn.yyyy-mm.reverse.domain[:name]" or UUIDPrefix followed by a UUID. It
+// is advice only: nothing in gonvme refuses a name for failing it.
+func SpecForm(s string) error {
 	if s == Discovery {
 		return nil
 	}
 	if strings.HasPrefix(s, UUIDPrefix) {
 		if _, ok := UUIDOf(s); !ok {
-			return &Error{s, "the text after " + UUIDPrefix + " must be a 36-character UUID"}
+			return &Error{NQN: s, Reason: "the text after " + UUIDPrefix + " is not a 36-character UUID"}
 		}
 		return nil
 	}
 	rest, ok := strings.CutPrefix(s, "nqn.")
 	if !ok {
-		return &Error{s, `must start with "nqn." (nqn.yyyy-mm.reverse.domain:name)`}
+		return &Error{NQN: s, Reason: `does not start with "nqn." (the specification's form is nqn.yyyy-mm.reverse.domain:name)`}
 	}
 	if len(rest) < 8 || !isDate(rest[:7]) || rest[7] != '.' {
-		return &Error{s, `must continue with a date "yyyy-mm." after "nqn." (nqn.yyyy-mm.reverse.domain:name)`}
+		return &Error{NQN: s, Reason: `does not continue with a date "yyyy-mm." after "nqn." (nqn.yyyy-mm.reverse.domain:name)`}
 	}
 	domain, _, _ := strings.Cut(rest[8:], ":")
 	if !isDomain(domain) {
-		return &Error{s, fmt.Sprintf("%q is not a reverse domain name (labels of letters, digits and '-', separated by '.')", domain)}
+		return &Error{NQN: s, Reason: fmt.Sprintf("%q is not a reverse domain name (labels of letters, digits and '-', separated by '.')", domain)}
 	}
 	return nil
 }
@@ -114,9 +108,6 @@ func isDomain(s string) bool {
 	}
 	return true
 }
-
-// IsDiscovery reports whether s is the well-known discovery NQN.
-func IsDiscovery(s string) bool { return s == Discovery }
 
 // FromUUID returns the UUID-form NQN for u.
 func FromUUID(u uuid.UUID) string { return UUIDPrefix + u.String() }

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 
@@ -18,10 +19,15 @@ func TestValidate(t *testing.T) {
 		"nqn.2014-08.org.nvmexpress:uuid:6f2a1c0e-8a4b-4c55-9d3e-2b7f0c1a9e44",
 		"nqn.2026-11.io.gonvme:test-1",
 		"nqn.2016-06.io.spdk:cnode1",
-		"nqn.2014-08.com.example:nvme:nvm-subsystem-sn-d78432",
-		"nqn.2026-11.io.gonvme",
-		"nqn.2026-11.io.gonvme:" + strings.Repeat("x", MaxLen-len("nqn.2026-11.io.gonvme:")),
+		// The names of the guides gonvme comes from: the kernel target
+		// serves them and the host driver connects to them.
+		"toto",
+		"nvme-subsystem-name",
+		"ahnselina_test",
+		"testnqn",
+		UUIDPrefix + "not-a-uuid",
 		"nqn.2026-11.io.gonvme:ünïcode",
+		strings.Repeat("x", MaxLen),
 	}
 	for _, s := range good {
 		if err := Validate(s); err != nil {
@@ -29,24 +35,16 @@ func TestValidate(t *testing.T) {
 		}
 	}
 	bad := map[string]string{
-		"":                                 "empty",
-		"testnqn":                          `must start with "nqn."`,
-		"nqn.2026-11.io.gonvme:a,b":        "contains ','",
-		"nqn.2026-11.io.gonvme:a=b":        "contains '='",
-		"nqn.2026-11.io.gonvme:a b":        "white space",
-		"nqn.2026-11.io.gonvme:a\nb":       "control character",
-		"nqn.2026-11.io.gonvme:a\x00":      "control character",
-		"nqn.2026-11.io.gonvme:a\tb":       "control character",
-		"nqn.2026-11.io.gonvme:\xff":       "UTF-8",
-		"nqn.2026-13.io.gonvme:x":          "date",
-		"nqn.26-11.io.gonvme:x":            "date",
-		"nqn.2026-11:x":                    "date",
-		"nqn.2026-11.io..gonvme:x":         "reverse domain",
-		"nqn.2026-11.-io.gonvme:x":         "reverse domain",
-		"nqn.2026-11.io_x.gonvme:x":        "reverse domain",
-		UUIDPrefix + "not-a-uuid":          "36-character UUID",
-		UUIDPrefix + uuid.Nil.String()[1:]: "36-character UUID",
-		"nqn.2026-11.io.gonvme:" + strings.Repeat("x", MaxLen): "limit is 223",
+		"":                            "empty",
+		"nqn.2026-11.io.gonvme:a,b":   "contains ','",
+		"toto,hostnqn=x":              "contains ','",
+		"a=b":                         "contains '='",
+		"nqn.2026-11.io.gonvme:a b":   "white space",
+		"a\nb":                        "control character",
+		"a\x00":                       "control character",
+		"a\tb":                        "control character",
+		"\xff":                        "UTF-8",
+		strings.Repeat("x", MaxLen+1): "at most 222",
 	}
 	for s, want := range bad {
 		err := Validate(s)
@@ -57,6 +55,35 @@ func TestValidate(t *testing.T) {
 		}
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("Validate(%q) = %q, want it to mention %q", s, err, want)
+		}
+	}
+}
+
+// The kernel refuses strlen >= NVMF_NQN_SIZE (223): 222 bytes is the
+// longest name it takes.
+func TestMaxLenIsKernelLimit(t *testing.T) {
+	if MaxLen != 222 {
+		t.Fatalf("MaxLen = %d, the kernel accepts at most 222 bytes", MaxLen)
+	}
+	if Validate(strings.Repeat("n", 222)) != nil || Validate(strings.Repeat("n", 223)) == nil {
+		t.Fatal("the 222/223-byte boundary is off")
+	}
+}
+
+func TestSpecForm(t *testing.T) {
+	for _, s := range []string{Discovery, testNQN, "nqn.2026-11.io.gonvme", "nqn.2014-08.com.example:nvme:nvm-subsystem-sn-d78432"} {
+		if err := SpecForm(s); err != nil {
+			t.Errorf("SpecForm(%q) = %v", s, err)
+		}
+	}
+	for s, want := range map[string]string{
+		"toto":                     `does not start with "nqn."`,
+		"nqn.2026-13.io.gonvme:x":  "date",
+		"nqn.2026-11.io..gonvme:x": "reverse domain",
+		UUIDPrefix + "not-a-uuid":  "36-character UUID",
+	} {
+		if err := SpecForm(s); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("SpecForm(%q) = %v, want it to mention %q", s, err, want)
 		}
 	}
 }
@@ -128,22 +155,38 @@ func TestGenerate(t *testing.T) {
 	}
 }
 
-func TestResolveIdentity(t *testing.T) {
+func TestResolve(t *testing.T) {
 	other := "0b9a1c3e-1111-4c55-9d3e-2b7f0c1a9e44"
+	cfgNQN := "nqn.2026-11.io.gonvme:cfghost"
 	cases := []struct {
 		name            string
 		files           map[string]string
+		env             map[string]string
+		config          Identity
 		flagNQN, flagID string
 		wantNQN, wantID string
 		wantErr         string
 	}{
 		{name: "files", files: map[string]string{HostNQNFile: testNQN + "\n", HostIDFile: other + "\n"}, wantNQN: testNQN, wantID: other},
 		{name: "hostid derived from hostnqn", files: map[string]string{HostNQNFile: testNQN + "\n"}, wantNQN: testNQN, wantID: testUUID},
-		{name: "flags win", files: map[string]string{HostNQNFile: "garbage"}, flagNQN: "nqn.2026-11.io.gonvme:host", flagID: other, wantNQN: "nqn.2026-11.io.gonvme:host", wantID: other},
-		{name: "bad hostnqn file", files: map[string]string{HostNQNFile: "nqn.bad,x\n"}, wantErr: "/etc/nvme/hostnqn"},
+		{name: "hostnqn derived from hostid", files: map[string]string{HostIDFile: other}, wantNQN: UUIDPrefix + other, wantID: other},
+		{name: "bare name in file", files: map[string]string{HostNQNFile: "nvme-subsystem-name\n", HostIDFile: other}, wantNQN: "nvme-subsystem-name", wantID: other},
+		{name: "comments and CRLF", files: map[string]string{HostNQNFile: "# written by hand\r\n\r\n" + testNQN + " \r\n", HostIDFile: "\n#x\n" + other + "\r\n"}, wantNQN: testNQN, wantID: other},
+		{name: "flags win", files: map[string]string{HostNQNFile: "garbage,x"}, flagNQN: "toto", flagID: other, wantNQN: "toto", wantID: other},
+		{name: "config.json host before files", files: map[string]string{HostNQNFile: testNQN, HostIDFile: testUUID}, config: Identity{cfgNQN, other}, wantNQN: cfgNQN, wantID: other},
+		{name: "config.json hostnqn only", files: map[string]string{HostIDFile: testUUID}, config: Identity{HostNQN: cfgNQN}, wantNQN: cfgNQN, wantID: testUUID},
+		{name: "flags before config.json", config: Identity{cfgNQN, other}, flagNQN: testNQN, wantNQN: testNQN, wantID: other},
+		{name: "env wins over files", files: map[string]string{HostNQNFile: testNQN, HostIDFile: testUUID}, env: map[string]string{HostNQNEnv: "envhost", HostIDEnv: other}, wantNQN: "envhost", wantID: other},
+		{name: "empty env means none", files: map[string]string{HostNQNFile: "nqn.x:filehost", HostIDFile: other}, env: map[string]string{HostNQNEnv: ""}, wantNQN: UUIDPrefix + other, wantID: other},
+		{name: "bad env", env: map[string]string{HostNQNEnv: "a,b"}, wantErr: HostNQNEnv},
+		{name: "white space inside file", files: map[string]string{HostNQNFile: "nqn.x: y\n"}, wantErr: "/etc/nvme/hostnqn:1: contains white space"},
+		{name: "control character inside file", files: map[string]string{HostNQNFile: "# c\nnqn.x:\x01y\n"}, wantErr: "/etc/nvme/hostnqn:2: contains white space or a control character (U+0001)"},
+		{name: "comma in file", files: map[string]string{HostNQNFile: "nqn.bad,x\n"}, wantErr: "/etc/nvme/hostnqn"},
 		{name: "bad hostid file", files: map[string]string{HostNQNFile: testNQN, HostIDFile: "xyz"}, wantErr: "/etc/nvme/hostid"},
+		{name: "bad config hostid", config: Identity{HostID: "nope"}, wantErr: "config.json hostid"},
 		{name: "bad flag", flagNQN: "nqn.2026-11.io.gonvme:a=b", wantErr: "--hostnqn"},
 		{name: "bad hostid flag", flagID: "1234", wantErr: "--hostid"},
+		{name: "too long", flagNQN: strings.Repeat("q", 223), wantErr: "at most 222"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -151,7 +194,8 @@ func TestResolveIdentity(t *testing.T) {
 			for f, v := range c.files {
 				writeFile(t, root, f, v)
 			}
-			id, err := ResolveIdentity(hostfs.New(root), c.flagNQN, c.flagID)
+			env := func(k string) (string, bool) { v, ok := c.env[k]; return v, ok }
+			id, err := Resolve(Sources{FS: hostfs.New(root), LookupEnv: env, Config: c.config}, c.flagNQN, c.flagID)
 			if c.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), c.wantErr) {
 					t.Fatalf("err = %v, want it to mention %q", err, c.wantErr)
@@ -166,14 +210,55 @@ func TestResolveIdentity(t *testing.T) {
 			}
 		})
 	}
-	t.Run("nothing configured", func(t *testing.T) {
-		id, err := ResolveIdentity(hostfs.New(t.TempDir()), "", "")
+}
+
+func TestResolveGenerated(t *testing.T) {
+	noEnv := func(string) (string, bool) { return "", false }
+	resolve := func(root string) Identity {
+		t.Helper()
+		id, err := Resolve(Sources{FS: hostfs.New(root), LookupEnv: noEnv}, "", "")
 		if err != nil {
 			t.Fatal(err)
 		}
-		u, ok := UUIDOf(id.HostNQN)
-		if !ok || u.String() != id.HostID {
+		if u, ok := UUIDOf(id.HostNQN); !ok || u.String() != id.HostID {
 			t.Fatalf("generated identity %+v: hostid must equal the uuid in the hostnqn", id)
+		}
+		return id
+	}
+	t.Run("DMI product UUID", func(t *testing.T) {
+		root := t.TempDir()
+		writeFile(t, root, ProductUUIDFile, "4c4c4544-0042-3510-8052-b4c04f4d3732\n")
+		writeFile(t, root, MachineIDFile, "0123456789abcdef0123456789abcdef\n")
+		if id := resolve(root); id.HostID != "4c4c4544-0042-3510-8052-b4c04f4d3732" {
+			t.Fatalf("got %+v", id)
+		}
+	})
+	t.Run("machine-id, stable and not the raw id", func(t *testing.T) {
+		root := t.TempDir()
+		writeFile(t, root, ProductUUIDFile, "00000000-0000-0000-0000-000000000000\n")
+		const mid = "0123456789abcdef0123456789abcdef"
+		writeFile(t, root, MachineIDFile, mid+"\n")
+		a, b := resolve(root), resolve(root)
+		if a != b {
+			t.Fatalf("two runs gave %+v and %+v", a, b)
+		}
+		if strings.Contains(strings.ReplaceAll(a.HostID, "-", ""), mid[:16]) {
+			t.Fatalf("host ID %s exposes the machine ID", a.HostID)
+		}
+		if u := uuid.MustParse(a.HostID); u.Version() != 4 || u.Variant() != uuid.RFC4122 {
+			t.Fatalf("host ID %s is not a version 4 UUID", a.HostID)
+		}
+		other := t.TempDir()
+		writeFile(t, other, MachineIDFile, "fedcba9876543210fedcba9876543210\n")
+		if resolve(other) == a {
+			t.Fatal("two machine IDs gave one host ID")
+		}
+	})
+	t.Run("all-ones DMI and no machine-id: random", func(t *testing.T) {
+		root := t.TempDir()
+		writeFile(t, root, ProductUUIDFile, "ffffffff-ffff-ffff-ffff-ffffffffffff\n")
+		if a, b := resolve(root), resolve(root); a == b || a.HostID == uuid.Max.String() {
+			t.Fatalf("got %+v and %+v", a, b)
 		}
 	})
 }
@@ -186,7 +271,7 @@ func FuzzValidate(f *testing.F) {
 		if Validate(s) != nil {
 			return
 		}
-		if len(s) > MaxLen || strings.ContainsAny(s, ",= \n\t\r\x00") {
+		if len(s) > MaxLen || strings.ContainsAny(s, ",= \n\t\r\x00") || !utf8.ValidString(s) {
 			t.Fatalf("Validate accepted %q", s)
 		}
 	})

@@ -13,6 +13,7 @@ import (
 	"github.com/gonvme/gonvme/internal/hostfs"
 	"github.com/gonvme/gonvme/internal/kmsg"
 	"github.com/gonvme/gonvme/internal/nvmf"
+	"github.com/gonvme/gonvme/nqn"
 )
 
 // Exit statuses.
@@ -43,9 +44,13 @@ type Env struct {
 	// IsRoot reports whether the process may write to the kernel; nil
 	// means it may.
 	IsRoot func() bool
+	// LookupEnv reads LIBNVME_HOSTNQN and LIBNVME_HOSTID; nil means the
+	// process environment.
+	LookupEnv func(string) (string, bool)
 
 	journal *kmsg.Journal
-	stop    context.CancelFunc // of the context Interrupts made
+	ids     map[[2]string]nqn.Identity // resolved once per run, see identity
+	stop    context.CancelFunc         // of the context Interrupts made
 }
 
 // interruptible returns the context the commands that change kernel state

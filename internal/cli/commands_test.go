@@ -432,3 +432,42 @@ func TestInterruptsOnlyWhereNeeded(t *testing.T) {
 		})
 	}
 }
+
+// The guides gonvme comes from connect with bare names: seed 001 to
+// "toto", seed 000 with -q and -n both "nvme-subsystem-name". The kernel
+// takes any safe name below 223 bytes, and so does gonvme.
+func TestConnectBareNames(t *testing.T) {
+	long := strings.Repeat("n", 222)
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-n", "toto"}, "nqn=toto,transport=rdma,traddr=169.254.99.1,trsvcid=4420,hostnqn=" + nvmftest.HostNQN + ",hostid=" + nvmftest.HostID + ",ctrl_loss_tmo=600"},
+		{[]string{"-q", "nvme-subsystem-name", "-n", "nvme-subsystem-name"}, "nqn=nvme-subsystem-name,transport=rdma,traddr=169.254.99.1,trsvcid=4420,hostnqn=nvme-subsystem-name,hostid=" + nvmftest.HostID + ",ctrl_loss_tmo=600"},
+		{[]string{"-n", long}, "nqn=" + long + ",transport=rdma,traddr=169.254.99.1,trsvcid=4420,hostnqn=" + nvmftest.HostNQN + ",hostid=" + nvmftest.HostID + ",ctrl_loss_tmo=600"},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " ")[:min(40, len(strings.Join(tt.args, " ")))], func(t *testing.T) {
+			f := nvmftest.New(t, nvmftest.Empty)
+			r := run(t, f, append([]string{"connect", "-t", "rdma", "-a", rdmaAddr, "-s", "4420"}, tt.args...)...)
+			if r.code != 0 {
+				t.Fatalf("%v\nwant exit 0", r)
+			}
+			if w := f.Kernel.Writes(); len(w) != 1 || w[0] != tt.want {
+				t.Errorf("kernel writes %q, want %q", w, tt.want)
+			}
+		})
+	}
+}
+
+func TestConnectVerboseNotesSpecForm(t *testing.T) {
+	f := nvmftest.New(t, nvmftest.Empty)
+	r := run(t, f, "connect", "-t", "rdma", "-a", rdmaAddr, "-s", "4420", "-n", "toto", "-v")
+	want := "note: subsystem NQN \"toto\" does not start with \"nqn.\" (the specification's form is nqn.yyyy-mm.reverse.domain:name); the kernel accepts it as it is\n"
+	if r.code != 0 || r.stderr != want {
+		t.Fatalf("%v\nwant exit 0 and stderr %q", r, want)
+	}
+	if n := len(f.Kernel.Writes()); n != 1 {
+		t.Fatalf("%d writes, want 1", n)
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"github.com/gonvme/gonvme/fabrics"
 	"github.com/gonvme/gonvme/internal/config"
 	"github.com/gonvme/gonvme/internal/nvmf"
+	"github.com/gonvme/gonvme/nqn"
 )
 
 func connectCommand(env *Env) *cli.Command {
@@ -41,6 +42,9 @@ func connectCommand(env *Env) *cli.Command {
 			o.DHCHAPCtrlSecret = c.String("dhchap-ctrl-secret")
 			if o.NQN == "" {
 				return usageErrorf("required argument --nqn (-n) not given")
+			}
+			if c.Bool("verbose") {
+				env.noteSpecForm(o)
 			}
 			if o.Transport == "" && o.Traddr == "" {
 				return env.connectByNQN(c, o, format)
@@ -165,4 +169,17 @@ func writeJSON(w interface{ Write([]byte) (int, error) }, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
+}
+
+// noteSpecForm tells, under -v, which names are not in the
+// specification's NQN form. It is advice: the kernel takes them.
+func (env *Env) noteSpecForm(o fabrics.Options) {
+	for _, n := range []struct{ what, name string }{{"subsystem NQN", o.NQN}, {"host NQN", o.HostNQN}} {
+		if err := nqn.SpecForm(n.name); err != nil {
+			var ne *nqn.Error
+			if errors.As(err, &ne) {
+				fmt.Fprintf(env.Stderr, "note: %s %q %s; the kernel accepts it as it is\n", n.what, n.name, ne.Reason)
+			}
+		}
+	}
 }

@@ -31,7 +31,7 @@ func disconnectCommand(env *Env) *cli.Command {
 			if !c.IsSet("nqn") && !c.IsSet("device") {
 				return usageErrorf("neither --device (-d) nor --nqn (-n) given")
 			}
-			nqns, err := splitList(c.String("nqn"), "--nqn", func(s string) error { return nqn.CheckSafe(s) })
+			nqns, err := splitList(c.String("nqn"), "--nqn", nqn.Validate)
 			if err != nil {
 				return err
 			}

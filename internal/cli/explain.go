@@ -51,8 +51,14 @@ func (env *Env) explain(err error, o fabrics.Options) error {
 		return err
 	}
 	var notes []string
-	if lines := env.kernelLines(); len(lines) > 0 {
+	lines := env.kernelLines()
+	if len(lines) > 0 {
 		notes = append(notes, "kernel log:\n    "+strings.Join(lines, "\n    "))
+	}
+	if ke.Op == "connect" && ke.Errno == syscall.EINVAL {
+		if note := env.hostClashNote(lines, o.HostNQN, o.HostID); note != "" {
+			notes = append(notes, note)
+		}
 	}
 	if ke.Op == "connect" && o.Transport == "rdma" && o.Traddr != "" {
 		switch ke.Errno {

@@ -44,7 +44,8 @@ func runEnv(t *testing.T, f *nvmftest.Fake, root bool, args ...string) result {
 	env := Env{
 		FS: f.FS, Edge: f.Edge, Stdout: &out, Stderr: &errb,
 		Version: "1.2.3", Commit: "abc1234",
-		IsRoot: func() bool { return root },
+		IsRoot:    func() bool { return root },
+		LookupEnv: func(string) (string, bool) { return "", false },
 	}
 	code := Run(env, args)
 	// Paths under the temporary root read the same in every run.

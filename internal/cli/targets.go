@@ -14,18 +14,18 @@ import (
 )
 
 // commandOptions reads the fabrics flags and fills in the host identity
-// (explicit flags, then /etc/nvme, then derived). Values from files are
-// marked as defaults, so a kernel that lacks the token drops them quietly.
+// (see identity). Values not given as flags are marked as defaults, so a
+// kernel that lacks the token drops them quietly.
 func (env *Env) commandOptions(c *cli.Context) (fabrics.Options, error) {
 	o, err := optionsFrom(contextLookup(c))
 	if err != nil {
 		return o, err
 	}
-	return env.withIdentity(o)
+	return env.withIdentity(o, c.String("config"))
 }
 
-func (env *Env) withIdentity(o fabrics.Options) (fabrics.Options, error) {
-	id, err := nqn.ResolveIdentity(env.FS, o.HostNQN, o.HostID)
+func (env *Env) withIdentity(o fabrics.Options, jsonPath string) (fabrics.Options, error) {
+	id, err := env.identity(o.HostNQN, o.HostID, jsonPath)
 	if err != nil {
 		return o, &usageError{err}
 	}
@@ -38,6 +38,53 @@ func (env *Env) withIdentity(o fabrics.Options) (fabrics.Options, error) {
 	}
 	o.HostNQN, o.HostID = id.HostNQN, id.HostID
 	return o, nil
+}
+
+// identity resolves the host identity for explicit values hostNQN and
+// hostID, once per run: every controller a command creates, discovery
+// and I/O alike, carries the same identity even when it had to be
+// generated. The first host of the JSON configuration at jsonPath ("" or
+// "none": none) comes before /etc/nvme, as in libnvme; a configuration
+// that cannot be read is reported where its targets are read.
+func (env *Env) identity(hostNQN, hostID, jsonPath string) (nqn.Identity, error) {
+	key := [2]string{hostNQN, hostID}
+	if id, ok := env.ids[key]; ok {
+		return id, nil
+	}
+	src := nqn.Sources{FS: env.FS, LookupEnv: env.LookupEnv}
+	if jsonPath != "" && jsonPath != "none" {
+		if hosts, err := env.readJSONConfig(jsonPath); err == nil && len(hosts) > 0 {
+			src.Config = nqn.Identity{HostNQN: hosts[0].HostNQN, HostID: hosts[0].HostID}
+		}
+	}
+	id, err := nqn.Resolve(src, hostNQN, hostID)
+	if err != nil {
+		return id, err
+	}
+	if env.ids == nil {
+		env.ids = map[[2]string]nqn.Identity{}
+	}
+	env.ids[key] = id
+	return id, nil
+}
+
+// hostOf is the identity of the targets of config.json host h: base's
+// when the command named the host or h is the one base came from, else
+// h's host NQN with h's host ID or one derived for it.
+func hostOf(base fabrics.Options, h config.Host) (hostNQN, hostID string) {
+	if !base.Defaults["hostnqn"] || h.HostNQN == "" || h.HostNQN == base.HostNQN {
+		if base.Defaults["hostid"] && h.HostID != "" && h.HostNQN == base.HostNQN {
+			return base.HostNQN, h.HostID
+		}
+		return base.HostNQN, base.HostID
+	}
+	switch {
+	case !base.Defaults["hostid"]:
+		return h.HostNQN, base.HostID
+	case h.HostID != "":
+		return h.HostNQN, h.HostID
+	}
+	return h.HostNQN, nqn.DeriveHostID(base.HostID, h.HostNQN)
 }
 
 // validateTarget checks a discovery target's options the way the connect
@@ -82,12 +129,7 @@ func (env *Env) configuredTargets(jsonPath string, base fabrics.Options) ([]nvmf
 					if p.HostIface != "" {
 						o.HostIface = p.HostIface
 					}
-					if h.HostNQN != "" && base.Defaults["hostnqn"] {
-						o.HostNQN = h.HostNQN
-					}
-					if h.HostID != "" && base.Defaults["hostid"] {
-						o.HostID = h.HostID
-					}
+					o.HostNQN, o.HostID = hostOf(base, h)
 					if err := validateTarget(o); err != nil {
 						errs = append(errs, fmt.Errorf("%s: %w", p.Where, err))
 						continue

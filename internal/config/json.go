@@ -7,10 +7,10 @@ import (
 	"math"
 	"os"
 	"strconv"
-	"unicode"
 
 	"github.com/gonvme/gonvme/internal/hostfs"
 	"github.com/gonvme/gonvme/nqn"
+	"github.com/gonvme/gonvme/optstring"
 )
 
 // JSONConfigPath is libnvme's configuration of hosts, subsystems and ports.
@@ -206,7 +206,7 @@ func (w *walker) nqn(n *node, o *object, path, key string) string {
 		w.fail(v, path+"."+key, "must be a string, not "+v.kind())
 		return ""
 	}
-	if err := nqn.CheckSafe(s); err != nil && w.err == nil {
+	if err := nqn.Validate(s); err != nil && w.err == nil {
 		w.err = &Error{File: w.file, Line: v.line, Path: path + "." + key, Reason: err.Error(), Err: err}
 	}
 	return s
@@ -267,13 +267,12 @@ func unsafeValue(s string, secret bool) string {
 	if s == "" {
 		return "is empty (remove the key instead)"
 	}
-	for i, r := range s {
-		switch {
-		case r == ',' || (r == '=' && !secret):
-			return fmt.Sprintf("%q contains %q at byte %d (it would split the kernel option string)", s, r, i)
-		case isControl(r) || unicode.IsSpace(r):
-			return fmt.Sprintf("%q contains white space or a control character (%U) at byte %d", s, r, i)
-		}
+	mode := optstring.Plain
+	if secret {
+		mode = optstring.AllowEquals
+	}
+	if err := optstring.Check(s, mode); err != nil {
+		return fmt.Sprintf("%q %s", s, err)
 	}
 	return ""
 }

@@ -81,7 +81,7 @@ func TestParseJSONConfigErrors(t *testing.T) {
 		{"duplicate key", "[{" + host + ",\n" + host + "}]", `c.json:2: key "hostnqn" appears twice in one object`},
 		{"subsystems not array", "[{" + host + `,"subsystems":{}}]`, "c.json:1: [0].subsystems: must be an array, not an object"},
 		{"missing nqn", "[{" + host + `,"subsystems":[{"ports":[]}]}]`, `c.json:1: [0].subsystems[0]: missing "nqn"`},
-		{"empty nqn", "[{" + host + `,"subsystems":[{"nqn":""}]}]`, `c.json:1: [0].subsystems[0].nqn: invalid NQN "": empty`},
+		{"empty nqn", "[{" + host + `,"subsystems":[{"nqn":""}]}]`, `c.json:1: [0].subsystems[0].nqn: invalid NQN "": is empty`},
 		{"ports not array", "[{" + host + `,"subsystems":[{"nqn":"nqn.2023-01.io.example:s","ports":true}]}]`, "c.json:1: [0].subsystems[0].ports: must be an array, not a boolean"},
 		{"port not object", withPort(`[]`), "c.json:2: [0].subsystems[0].ports[0]: must be an object, not an array"},
 		{"missing transport", withPort(`{"traddr":"1.2.3.4"}`), `c.json:2: [0].subsystems[0].ports[0]: missing "transport"`},
@@ -168,7 +168,7 @@ func FuzzParseJSONConfig(f *testing.F) {
 			return
 		}
 		for _, h := range hosts {
-			if nqn.CheckSafe(h.HostNQN) != nil {
+			if nqn.Validate(h.HostNQN) != nil {
 				t.Fatalf("accepted unsafe hostnqn %q", h.HostNQN)
 			}
 			for _, s := range h.Subsystems {

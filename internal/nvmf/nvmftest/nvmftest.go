@@ -226,6 +226,9 @@ func (k *Kernel) Create(opts string) (fabrics.Reply, error) {
 	k.writes = append(k.writes, opts)
 	fail := k.Fail
 	k.mu.Unlock()
+	if errno := kernelRefuses(m); errno != 0 {
+		return fabrics.Reply{}, &fabrics.KernelError{Op: "connect", Path: k.fs.Path(fabrics.DevicePath), Errno: errno}
+	}
 	if fail != nil {
 		if errno := fail(m); errno != 0 {
 			return fabrics.Reply{}, &fabrics.KernelError{Op: "connect", Path: k.fs.Path(fabrics.DevicePath), Errno: errno}
