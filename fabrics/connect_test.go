@@ -129,3 +129,38 @@ func TestConnectExplainsKernelErrors(t *testing.T) {
 		t.Errorf("Connect() = %v, want the probe's own error", err)
 	}
 }
+
+func TestPlanWritesNothing(t *testing.T) {
+	k := &fakeKernel{sup: supported61(t)}
+	secret, ctrl := makeSecret("01", 32), makeSecret("02", 48)
+	o := tcp(func(o *Options) {
+		o.HostNQN, o.HostID = testHostNQN, testHostID
+		o.DHCHAPSecret, o.DHCHAPCtrlSecret = secret, ctrl
+		o.Keyring = Int(9)
+		o.Defaults = set("keyring")
+	})
+	s, err := Plan(k, o)
+	if err != nil {
+		t.Fatalf("Plan: %v", err)
+	}
+	if len(k.written) != 0 || k.probes != 1 {
+		t.Errorf("Plan: %d probes, writes %q; want one probe and no write", k.probes, k.written)
+	}
+	want := "nqn=" + testNQN + ",transport=tcp,traddr=127.0.0.1,trsvcid=4420,hostnqn=" + testHostNQN + ",hostid=" + testHostID +
+		",dhchap_secret=" + secret + ",dhchap_ctrl_secret=" + ctrl
+	if s != want {
+		t.Errorf("Plan() = %q\nwant %q (the keyring default dropped: 6.1 lacks it)", s, want)
+	}
+	if _, err := Connect(k, o); err != nil || len(k.written) != 1 || k.written[0] != s {
+		t.Errorf("Connect wrote %q (%v), want what Plan returned", k.written, err)
+	}
+	red := Redact(s)
+	if strings.Contains(red, secret) || strings.Contains(red, ctrl) || strings.Contains(red, "DHHC-1") ||
+		!strings.Contains(red, ",dhchap_secret=<redacted>,dhchap_ctrl_secret=<redacted>") ||
+		!strings.HasPrefix(red, "nqn="+testNQN+",transport=tcp,") {
+		t.Errorf("Redact() = %q", red)
+	}
+	if plain := "nqn=" + testNQN + ",transport=rdma,duplicate_connect"; Redact(plain) != plain {
+		t.Errorf("Redact changed a string without secrets: %q", Redact(plain))
+	}
+}

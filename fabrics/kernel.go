@@ -1,6 +1,9 @@
 package fabrics
 
-import "errors"
+import (
+	"errors"
+	"strings"
+)
 
 // DevicePath is the kernel's NVMe over Fabrics control device.
 const DevicePath = "/dev/nvme-fabrics"
@@ -23,18 +26,7 @@ type Kernel interface {
 // Nothing is opened if validation fails. Kernel refusals are *KernelError
 // values explained for o's transport and naming o.Target().
 func Connect(k Kernel, o Options) (Reply, error) {
-	if err := o.Validate(); err != nil {
-		return Reply{}, err
-	}
-	sup, err := k.Probe()
-	if err != nil {
-		return Reply{}, o.annotate(err)
-	}
-	fitted, err := o.Restrict(sup)
-	if err != nil {
-		return Reply{}, err
-	}
-	s, err := fitted.Encode()
+	s, err := Plan(k, o)
 	if err != nil {
 		return Reply{}, err
 	}
@@ -43,6 +35,38 @@ func Connect(k Kernel, o Options) (Reply, error) {
 		return Reply{}, o.annotate(err)
 	}
 	return r, nil
+}
+
+// Plan is Connect without the write: it validates o, asks the kernel which
+// options it supports, drops defaults it lacks and returns the option
+// string Connect would write. It holds secrets in clear; see Redact.
+func Plan(k Kernel, o Options) (string, error) {
+	if err := o.Validate(); err != nil {
+		return "", err
+	}
+	sup, err := k.Probe()
+	if err != nil {
+		return "", o.annotate(err)
+	}
+	fitted, err := o.Restrict(sup)
+	if err != nil {
+		return "", err
+	}
+	return fitted.Encode()
+}
+
+// Redact returns an option string with the values of its secrets
+// (dhchap_secret, dhchap_ctrl_secret) replaced by "<redacted>", for
+// printing. TLS keys never appear in option strings: the kernel takes
+// their serial numbers.
+func Redact(opts string) string {
+	toks := strings.Split(opts, ",")
+	for i, t := range toks {
+		if name, _, ok := strings.Cut(t, "="); ok && isSecret(name) {
+			toks[i] = name + "=<redacted>"
+		}
+	}
+	return strings.Join(toks, ",")
 }
 
 // annotate names the target in a *KernelError and explains its errno for
