@@ -161,6 +161,10 @@ func outputFormat(c *cli.Context, allowed ...string) (string, error) {
 			return f, nil
 		}
 	}
+	if f == "tabular" {
+		return "", usageErrorf("--output-format: tabular is nvme-cli 2.16's table of 'nvme show-topology', which gonvme does not have; use one of %s",
+			strings.Join(allowed, ", "))
+	}
 	return "", usageErrorf("--output-format: %q is not one of %s", f, strings.Join(allowed, ", "))
 }
 

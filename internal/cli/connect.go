@@ -24,9 +24,15 @@ func connectCommand(env *Env) *cli.Command {
 		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "dhchap-ctrl-secret", Aliases: []string{"C"}, Usage: "DH-HMAC-CHAP controller key"},
 			&cli.StringFlag{Name: "config", Aliases: []string{"J"}, Value: config.JSONConfigPath, Usage: "JSON configuration `FILE`, or 'none'"},
+			contextFlag(),
+			tlsKeyIdentityFlag(),
+			idempotentFlag(),
+			dryRunFlag("print the option string connect would write to /dev/nvme-fabrics (secrets redacted) and write nothing; " +
+				"with only --nqn, print those of the discovery controllers it would ask"),
 			outputFlag("", "print the new device: normal or json (default: print nothing)"),
 			verboseFlag(),
-		}, urfaveFlags()...),
+		}, append(urfaveFlags(), refusedFlags(refuseNoRetries)...)...),
+		Before: checkRefused(refuseNoRetries),
 		Action: func(c *cli.Context) error {
 			if err := noArgs(c); err != nil {
 				return err
@@ -47,10 +53,16 @@ func connectCommand(env *Env) *cli.Command {
 				env.noteSpecForm(o)
 			}
 			if o.Transport == "" && o.Traddr == "" {
+				if c.IsSet("tls-key-identity") {
+					return usageErrorf("--tls-key-identity needs --transport tcp and --traddr: it names the key of one connection")
+				}
 				return env.connectByNQN(c, o, format)
 			}
 			if o.Transport == "" {
 				return usageErrorf("required argument --transport (-t) not given")
+			}
+			if o, err = env.withTLSKeyIdentity(c, o); err != nil {
+				return err
 			}
 			return env.connectOne(c, o, format)
 		},
@@ -62,6 +74,9 @@ func (env *Env) connectOne(c *cli.Context, o fabrics.Options, format string) err
 	if err := o.Validate(); err != nil {
 		return &usageError{err}
 	}
+	if c.Bool("dry-run") {
+		return env.dryRunConnect(o)
+	}
 	if err := env.requireRoot("connect"); err != nil {
 		return err
 	}
@@ -69,8 +84,13 @@ func (env *Env) connectOne(c *cli.Context, o fabrics.Options, format string) err
 	defer env.stopJournal()
 	dev, err := env.Edge.Connect(o)
 	if errors.Is(err, nvmf.ErrAlreadyConnected) {
-		fmt.Fprintf(env.Stderr, "already connected: %s is %s\n", o.Target(), dev)
+		if !c.Bool("idempotent") || c.Bool("verbose") {
+			fmt.Fprintf(env.Stderr, "already connected: %s is %s\n", o.Target(), dev)
+		}
 		return nil
+	}
+	if errors.Is(err, errors.ErrUnsupported) {
+		return &usageError{err}
 	}
 	if err != nil {
 		return env.offeredHint(env.explain(err, o), o)
@@ -91,7 +111,7 @@ func (env *Env) printDevice(format, dev string) error {
 // connectByNQN finds the subsystem through the configured discovery
 // controllers and connects each path they list for it.
 func (env *Env) connectByNQN(c *cli.Context, o fabrics.Options, format string) error {
-	targets, cfgErrs := env.configuredTargets(c.String("config"), o)
+	targets, cfgErrs := env.configuredTargets(c.String("config"), c.String("context"), o)
 	if len(targets) == 0 {
 		env.reportAll(cfgErrs)
 		return usageErrorf("connect --nqn %s without --transport/--traddr needs discovery controllers in %s or %s, and none are configured",
@@ -99,6 +119,9 @@ func (env *Env) connectByNQN(c *cli.Context, o fabrics.Options, format string) e
 	}
 	if err := o.Validate(); err != nil && !isMissingTransport(err) {
 		return &usageError{err}
+	}
+	if c.Bool("dry-run") {
+		return env.dryRunDiscovery("connect", targets, cfgErrs, nvmf.DiscoverOptions{})
 	}
 	if err := env.requireRoot("connect"); err != nil {
 		return err
@@ -128,7 +151,9 @@ func (env *Env) connectByNQN(c *cli.Context, o fabrics.Options, format string) e
 				return err
 			}
 		case nvmf.AlreadyConnected:
-			fmt.Fprintf(env.Stderr, "already connected: %s is %s\n", p.Options.Target(), p.Device)
+			if !c.Bool("idempotent") || c.Bool("verbose") {
+				fmt.Fprintf(env.Stderr, "already connected: %s is %s\n", p.Options.Target(), p.Device)
+			}
 		default:
 			env.report(env.explain(p.Err, p.Options))
 			failed = true

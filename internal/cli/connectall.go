@@ -16,7 +16,10 @@ func connectAllCommand(env *Env) *cli.Command {
 			"/etc/nvme/discovery.conf), follows referrals, and connects each NVMe subsystem path that\n" +
 			"is not connected yet. It carries on past failures, reports each one, and exits non-zero\n" +
 			"if any path or discovery failed.",
-		Flags: discoveryFlags("normal or json"),
+		Flags: discoveryFlags("normal or json",
+			"print the option string of each discovery controller it would connect (or name the existing one it would use) and write nothing; "+
+				"the log is not read, so the connects it would lead to are not shown"),
+		Before: checkRefused(refuseDiscovery...),
 		Action: func(c *cli.Context) error {
 			if err := noArgs(c); err != nil {
 				return err
@@ -28,6 +31,10 @@ func connectAllCommand(env *Env) *cli.Command {
 			targets, cfgErrs, err := env.discoveryTargets(c)
 			if err != nil {
 				return err
+			}
+			if c.Bool("dry-run") {
+				return env.dryRunDiscovery("connect-all", targets, cfgErrs,
+					nvmf.DiscoverOptions{Persistent: c.Bool("persistent"), Force: c.Bool("force")})
 			}
 			if err := env.requireRoot("connect-all"); err != nil {
 				return err

@@ -17,7 +17,7 @@ func workersFlag() cli.Flag {
 func disconnectCommand(env *Env) *cli.Command {
 	return &cli.Command{
 		Name:  "disconnect",
-		Usage: "disconnect the controllers of subsystems (-n) or named controllers (-d)",
+		Usage: "disconnect the controllers of subsystems (-n) or named controllers (-d), not both",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "nqn", Aliases: []string{"n"}, Usage: "comma-separated subsystem `NQN`s"},
 			&cli.StringFlag{Name: "device", Aliases: []string{"d"}, Usage: "comma-separated controller `DEVICE`s (nvmeN or /dev/nvmeN)"},
@@ -30,6 +30,9 @@ func disconnectCommand(env *Env) *cli.Command {
 			}
 			if !c.IsSet("nqn") && !c.IsSet("device") {
 				return usageErrorf("neither --device (-d) nor --nqn (-n) given")
+			}
+			if c.IsSet("nqn") && c.IsSet("device") {
+				return usageErrorf("both --device (-d) and --nqn (-n) given: give one (nvme-cli 2.12+ refuses both too); nothing was disconnected")
 			}
 			nqns, err := splitList(c.String("nqn"), "--nqn", nqn.Validate)
 			if err != nil {

@@ -12,9 +12,14 @@ import (
 	"github.com/gonvme/gonvme/internal/render"
 )
 
+// refuseDiscovery are the nvme-cli flags discover and connect-all refuse.
+var refuseDiscovery = append([]refusal{refuseNoRetries, {"tls-key-identity", false,
+	"it names the TLS PSK of one subsystem, so it applies to connect only (nvme-cli 2.16 accepts it here and does not use it)"}},
+	refuseNBFT...)
+
 // discoveryFlags are discover's and connect-all's own flags.
-func discoveryFlags(formats string) []cli.Flag {
-	return append([]cli.Flag{
+func discoveryFlags(formats, dryRun string) []cli.Flag {
+	return append(append([]cli.Flag{
 		&cli.StringFlag{Name: "device", Aliases: []string{"d"}, Usage: "use the existing discovery controller `DEVICE` (nvmeN)"},
 		outputFlag("normal", "output format: "+formats),
 		&cli.StringFlag{Name: "raw", Aliases: []string{"r"}, Usage: "save the raw discovery log page to `FILE`"},
@@ -22,8 +27,10 @@ func discoveryFlags(formats string) []cli.Flag {
 		&cli.BoolFlag{Name: "quiet", Usage: "do not report subsystems that are already connected"},
 		&cli.StringFlag{Name: "config", Aliases: []string{"J"}, Value: config.JSONConfigPath, Usage: "JSON configuration `FILE`, or 'none'"},
 		&cli.BoolFlag{Name: "force", Usage: "create a new discovery controller even if a matching one exists"},
+		contextFlag(),
+		dryRunFlag(dryRun),
 		verboseFlag(),
-	}, urfaveFlags("d")...)
+	}, urfaveFlags("d")...), refusedFlags(refuseDiscovery...)...)
 }
 
 // discoveryTargets returns the discovery controllers a discover or
@@ -43,7 +50,7 @@ func (env *Env) discoveryTargets(c *cli.Context) ([]nvmf.Target, []error, error)
 		}
 		return []nvmf.Target{{Options: base, Where: ""}}, nil, nil
 	}
-	targets, errs := env.configuredTargets(c.String("config"), base)
+	targets, errs := env.configuredTargets(c.String("config"), c.String("context"), base)
 	if len(targets) == 0 && len(errs) == 0 {
 		return nil, nil, usageErrorf("no discovery controller given: use --transport and --traddr, or list discovery controllers in %s or %s",
 			config.DiscoveryConfPath, config.JSONConfigPath)
@@ -58,7 +65,10 @@ func discoverCommand(env *Env) *cli.Command {
 		Description: "Connects a discovery controller (-t/-a/-s, or every one in /etc/nvme/config.json and\n" +
 			"/etc/nvme/discovery.conf), prints its discovery log and removes the controller again\n" +
 			"unless --persistent.",
-		Flags: discoveryFlags("normal, json or binary"),
+		Flags: discoveryFlags("normal, json or binary",
+			"print the option string of the discovery controller it would connect (or name the existing one it would use) and write nothing; "+
+				"the log is not read"),
+		Before: checkRefused(refuseDiscovery...),
 		Action: func(c *cli.Context) error {
 			if err := noArgs(c); err != nil {
 				return err
@@ -71,6 +81,14 @@ func discoverCommand(env *Env) *cli.Command {
 			if err != nil {
 				return err
 			}
+			dopts := nvmf.DiscoverOptions{
+				Persistent: c.Bool("persistent"),
+				Force:      c.Bool("force"),
+				Device:     strings.TrimPrefix(c.String("device"), "/dev/"),
+			}
+			if c.Bool("dry-run") {
+				return env.dryRunDiscovery("discover", targets, cfgErrs, dopts)
+			}
 			if err := env.requireRoot("discover"); err != nil {
 				return err
 			}
@@ -78,11 +96,7 @@ func discoverCommand(env *Env) *cli.Command {
 			defer env.stopJournal()
 			failed := env.reportAll(cfgErrs)
 			for _, t := range targets {
-				d, err := env.Edge.Discover(t, nvmf.DiscoverOptions{
-					Persistent: c.Bool("persistent"),
-					Force:      c.Bool("force"),
-					Device:     strings.TrimPrefix(c.String("device"), "/dev/"),
-				})
+				d, err := env.Edge.Discover(t, dopts)
 				if err != nil {
 					env.report(env.explain(err, t.Options))
 					failed = true

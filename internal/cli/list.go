@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"path"
 
 	"github.com/urfave/cli/v2"
 
@@ -12,24 +13,29 @@ import (
 )
 
 // topologyCommand is the shape of list and list-subsys: -o and -v, no
-// arguments, one sysfs scan of what the command shows (view, or the whole
-// topology with -v), then show. beside, when set, runs while the scan
-// does, and show gets what it returns.
-func topologyCommand[T any](env *Env, name, usage string, view sysfs.View, beside func() T,
+// arguments (or the one argsUsage names), one sysfs scan of what the
+// command shows (view, or the whole topology with -v or an argument), then
+// show. beside, when set, runs while the scan does, and show gets what it
+// returns.
+func topologyCommand[T any](env *Env, name, usage, argsUsage string, view sysfs.View, beside func() T,
 	show func(c *cli.Context, format string, topo *sysfs.Topology, host render.HostIdent, extra T) error) *cli.Command {
 	return &cli.Command{
-		Name:  name,
-		Usage: usage,
-		Flags: []cli.Flag{outputFlag("normal", "output format: normal or json"), verboseFlag()},
+		Name:      name,
+		Usage:     usage,
+		ArgsUsage: argsUsage,
+		Flags:     append([]cli.Flag{outputFlag("normal", "output format: normal or json"), verboseFlag()}, refusedFlags(refuseNoRetries)...),
+		Before:    checkRefused(refuseNoRetries),
 		Action: func(c *cli.Context) error {
-			if err := noArgs(c); err != nil {
-				return err
+			if argsUsage == "" || c.NArg() > 1 {
+				if err := noArgs(c); err != nil {
+					return err
+				}
 			}
 			format, err := outputFormat(c, "normal", "json")
 			if err != nil {
 				return err
 			}
-			if c.Bool("verbose") {
+			if c.Bool("verbose") || c.NArg() > 0 {
 				view = sysfs.Everything
 			}
 			var extra T
@@ -62,7 +68,7 @@ func listCommand(env *Env) *cli.Command {
 		}
 		return env.Edge.IdentifyNamespaces(names)
 	}
-	return topologyCommand(env, "list", "list NVMe namespaces (block devices)", sysfs.NamespacesView, identify,
+	return topologyCommand(env, "list", "list NVMe namespaces (block devices)", "", sysfs.NamespacesView, identify,
 		func(c *cli.Context, format string, topo *sysfs.Topology, host render.HostIdent, ids map[string]nvmf.Identity) error {
 			devs := env.Edge.Devices(topo, ids)
 			render.SortDevices(host, topo, devs)
@@ -79,8 +85,20 @@ func listCommand(env *Env) *cli.Command {
 }
 
 func listSubsysCommand(env *Env) *cli.Command {
-	return topologyCommand[struct{}](env, "list-subsys", "list NVMe subsystems and the paths (controllers) to each", sysfs.SubsystemsView, nil,
-		func(_ *cli.Context, format string, topo *sysfs.Topology, host render.HostIdent, _ struct{}) error {
+	return topologyCommand[struct{}](env, "list-subsys",
+		"list NVMe subsystems and the paths (controllers) to each; with a namespace DEVICE, only the paths to it and their ANA state",
+		"[DEVICE]", sysfs.SubsystemsView, nil,
+		func(c *cli.Context, format string, topo *sysfs.Topology, host render.HostIdent, _ struct{}) error {
+			if c.NArg() > 0 {
+				dev := c.Args().First()
+				if _, _, ok := sysfs.SplitNamespaceName(path.Base(dev)); !ok {
+					return usageErrorf("list-subsys: invalid device name %q: expected a namespace block device such as nvme0n1 or /dev/nvme0n1", dev)
+				}
+				if format == "json" {
+					return render.SubsysDeviceJSON(env.Stdout, host, topo, dev)
+				}
+				return render.SubsysDeviceText(env.Stdout, host, topo, dev)
+			}
 			if format == "json" {
 				return render.SubsysJSON(env.Stdout, host, topo)
 			}

@@ -110,7 +110,10 @@ func validateTarget(o fabrics.Options) error {
 // jsonPath, "none" to skip) and /etc/nvme/discovery.conf. Each inherits the
 // tunables and identity of base. A line or entry that is invalid is
 // returned as an error naming its file and line; the others still count.
-func (env *Env) configuredTargets(jsonPath string, base fabrics.Options) ([]nvmf.Target, []error) {
+// With context set, config.json subsystems that another application
+// manages (their "application" is set and differs) are skipped, as
+// nvme-cli 2.16's --context does.
+func (env *Env) configuredTargets(jsonPath, context string, base fabrics.Options) ([]nvmf.Target, []error) {
 	var targets []nvmf.Target
 	var errs []error
 	if jsonPath != "none" {
@@ -120,6 +123,9 @@ func (env *Env) configuredTargets(jsonPath string, base fabrics.Options) ([]nvmf
 		}
 		for _, h := range hosts {
 			for _, s := range h.Subsystems {
+				if context != "" && s.Application != "" && s.Application != context {
+					continue
+				}
 				for _, p := range s.Ports {
 					o := base
 					o.Transport, o.Traddr, o.Trsvcid = p.Transport, p.Traddr, p.Trsvcid
@@ -163,6 +169,11 @@ func (env *Env) configuredTargets(jsonPath string, base fabrics.Options) ([]nvmf
 		targets = append(targets, nvmf.Target{Options: o, Where: where})
 	}
 	return targets, errs
+}
+
+// contextFlag is nvme-cli's --context (2.5 to 2.16).
+func contextFlag() cli.Flag {
+	return &cli.StringFlag{Name: "context", Usage: "act only for `NAME`: skip config.json subsystems whose \"application\" is another one"}
 }
 
 func (env *Env) readJSONConfig(path string) ([]config.Host, error) {

@@ -26,8 +26,9 @@ type Host struct {
 
 // Subsys is one entry of a host's "subsystems".
 type Subsys struct {
-	NQN   string // nqn (required)
-	Ports []Port
+	NQN         string // nqn (required)
+	Application string // application: the --context that manages it, "" for none
+	Ports       []Port
 }
 
 // Port is one entry of a subsystem's "ports": a way to reach it, with the
@@ -148,7 +149,7 @@ func (w *walker) host(n *node, path string) Host {
 	for i, sn := range w.array(o, path, "subsystems") {
 		sp := fmt.Sprintf("%s.subsystems[%d]", path, i)
 		so := w.object(sn, sp)
-		s := Subsys{NQN: w.nqn(sn, so, sp, "nqn")}
+		s := Subsys{NQN: w.nqn(sn, so, sp, "nqn"), Application: w.label(so, sp, "application")}
 		for j, pn := range w.array(so, sp, "ports") {
 			s.Ports = append(s.Ports, w.port(pn, fmt.Sprintf("%s.ports[%d]", sp, j)))
 		}
@@ -226,6 +227,20 @@ func (w *walker) str(o *object, path, key string, secret bool) string {
 	}
 	if reason := unsafeValue(s, secret); reason != "" {
 		w.fail(v, path+"."+key, reason)
+	}
+	return s
+}
+
+// label reads a string that is only compared, never written to the kernel:
+// any string will do.
+func (w *walker) label(o *object, path, key string) string {
+	v := o.vals[key]
+	if v == nil {
+		return ""
+	}
+	s, ok := v.value.(string)
+	if !ok {
+		w.fail(v, path+"."+key, "must be a string, not "+v.kind())
 	}
 	return s
 }

@@ -183,3 +183,20 @@ func FuzzParseJSONConfig(f *testing.F) {
 		}
 	})
 }
+
+func TestParseJSONConfigApplication(t *testing.T) {
+	in := `[{"hostnqn":"` + nqn.Discovery + `","subsystems":[` +
+		`{"nqn":"` + nqn.Discovery + `","application":"autoconnect","ports":[{"transport":"tcp","traddr":"127.0.0.1"}]},` +
+		`{"nqn":"` + nqn.Discovery + `","ports":[{"transport":"rdma","traddr":"169.254.99.1"}]}]}]`
+	hosts, err := ParseJSONConfig([]byte(in), "c.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := hosts[0].Subsystems; len(s) != 2 || s[0].Application != "autoconnect" || s[1].Application != "" {
+		t.Errorf("subsystems %+v, want application autoconnect, then none", s)
+	}
+	bad := strings.Replace(in, `"autoconnect"`, `7`, 1)
+	if _, err := ParseJSONConfig([]byte(bad), "c.json"); err == nil || !strings.Contains(err.Error(), "application") {
+		t.Errorf("application 7: %v, want an error naming the key", err)
+	}
+}

@@ -161,21 +161,12 @@ func (e *Edge) Discover(t Target, o DiscoverOptions) (*Discovered, error) {
 func (e *Edge) discover(ix *sysfs.Index, topo *sysfs.Topology, t Target, o DiscoverOptions) (*Discovered, error) {
 	t.Options = discoveryOptions(t.Options, o.Persistent)
 	d := &Discovered{Target: t}
-	switch {
-	case o.Device != "":
-		c := topo.Controller(o.Device)
-		if c == nil {
-			return nil, fmt.Errorf("discovery controller %s not found: no %s; list controllers with 'gonvme list-subsys'", o.Device, e.FS.Path("/sys/class/nvme/"+o.Device))
-		}
-		if !isDiscoveryController(c) {
-			return nil, fmt.Errorf("%s is not a discovery controller (it is connected to %s); name a discovery controller or use -t/-a", o.Device, c.SubsysNQN)
-		}
-		d.Controller, d.Kept = c.Name, true
-	case !o.Force:
-		if c := ix.Lookup(keyOf(t.Options)); c != nil && isDiscoveryController(c) {
-			d.Controller, d.Kept = c.Name, true
-		}
+	var err error
+	d.Controller, err = e.existing(ix, topo, t, o)
+	if err != nil {
+		return nil, err
 	}
+	d.Kept = d.Controller != ""
 	if d.Controller == "" {
 		reply, err := fabrics.Connect(e.Kernel, t.Options)
 		if err != nil {
@@ -183,7 +174,6 @@ func (e *Edge) discover(ix *sysfs.Index, topo *sysfs.Topology, t Target, o Disco
 		}
 		d.Controller, d.Created, d.Kept = reply.Device(), true, o.Persistent
 	}
-	var err error
 	d.Log, d.Raw, err = e.fetchLog(d.Controller)
 	if d.Created && !d.Kept {
 		if derr := e.Delete(d.Controller); derr != nil {
@@ -194,6 +184,56 @@ func (e *Edge) discover(ix *sysfs.Index, topo *sysfs.Topology, t Target, o Disco
 		return nil, fmt.Errorf("discovery through %s at %s: %w", d.Controller, t, err)
 	}
 	return d, nil
+}
+
+// existing returns the discovery controller a discovery of t uses without
+// connecting one: o.Device, else a live one at t's address (unless
+// o.Force), else "". t.Options are discovery options already.
+func (e *Edge) existing(ix *sysfs.Index, topo *sysfs.Topology, t Target, o DiscoverOptions) (string, error) {
+	switch {
+	case o.Device != "":
+		c := topo.Controller(o.Device)
+		if c == nil {
+			return "", fmt.Errorf("discovery controller %s not found: no %s; list controllers with 'gonvme list-subsys'", o.Device, e.FS.Path("/sys/class/nvme/"+o.Device))
+		}
+		if !isDiscoveryController(c) {
+			return "", fmt.Errorf("%s is not a discovery controller (it is connected to %s); name a discovery controller or use -t/-a", o.Device, c.SubsysNQN)
+		}
+		return c.Name, nil
+	case !o.Force:
+		if c := ix.Lookup(keyOf(t.Options)); c != nil && isDiscoveryController(c) {
+			return c.Name, nil
+		}
+	}
+	return "", nil
+}
+
+// DiscoveryPlan is what a discovery of one target would do, found without
+// changing anything: use the existing controller Existing, or write Opts
+// (the option string, from fabrics.Plan) to connect a new one.
+type DiscoveryPlan struct {
+	Target   Target
+	Existing string
+	Opts     string
+}
+
+// PlanDiscover works out what Discover(t, o) would do first, writing
+// nothing: which existing discovery controller it would use, or the option
+// string of the one it would connect.
+func (e *Edge) PlanDiscover(t Target, o DiscoverOptions) (DiscoveryPlan, error) {
+	topo, err := e.ScanPaths()
+	if err != nil {
+		return DiscoveryPlan{}, err
+	}
+	t.Options = discoveryOptions(t.Options, o.Persistent)
+	p := DiscoveryPlan{Target: t}
+	if p.Existing, err = e.existing(sysfs.NewIndex(topo), topo, t, o); err != nil || p.Existing != "" {
+		return p, err
+	}
+	if p.Opts, err = fabrics.Plan(e.Kernel, t.Options); err != nil {
+		return p, fmt.Errorf("connecting a discovery controller%s: %w", t.from(), err)
+	}
+	return p, nil
 }
 
 func (e *Edge) fetchLog(ctrl string) (*discovery.Log, []byte, error) {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/gonvme/gonvme/fabrics"
 	"github.com/gonvme/gonvme/internal/hostfs"
+	"github.com/gonvme/gonvme/internal/keyring"
 	"github.com/gonvme/gonvme/internal/sysfs"
 	"github.com/gonvme/gonvme/ioctl"
 )
@@ -37,6 +38,9 @@ type Edge struct {
 	OpenNamespace func(path string) (NamespaceDevice, error)
 	// Delete removes the controller named like "nvme3".
 	Delete func(name string) error
+	// SearchKey returns the serial of a key in a kernel keyring (see
+	// keyring.Search).
+	SearchKey func(ring int, keyType, desc string) (int, error)
 }
 
 // NewEdge returns the Edge of the real host rooted at fs.
@@ -50,7 +54,8 @@ func NewEdge(fs hostfs.FS) *Edge {
 		OpenNamespace: func(path string) (NamespaceDevice, error) {
 			return ioctl.Open(path)
 		},
-		Delete: func(name string) error { return fabrics.Disconnect(fs, name) },
+		Delete:    func(name string) error { return fabrics.Disconnect(fs, name) },
+		SearchKey: keyring.Search,
 	}
 }
 

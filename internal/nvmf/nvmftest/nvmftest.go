@@ -18,6 +18,7 @@ import (
 
 	"github.com/gonvme/gonvme/fabrics"
 	"github.com/gonvme/gonvme/internal/hostfs"
+	"github.com/gonvme/gonvme/internal/keyring"
 	"github.com/gonvme/gonvme/internal/nvmf"
 	"github.com/gonvme/gonvme/internal/sysfs"
 	"github.com/gonvme/gonvme/ioctl"
@@ -80,7 +81,23 @@ type Fake struct {
 	Kernel *Kernel
 	Admin  *Admins
 	Del    *Deleter
-	Edge   *nvmf.Edge
+	// Keys are the keys SearchKey finds, by KeyName(ring, type,
+	// description).
+	Keys map[string]int
+	Edge *nvmf.Edge
+}
+
+// KeyName is the index of a key in Fake.Keys.
+func KeyName(ring int, keyType, desc string) string {
+	return strconv.Itoa(ring) + "/" + keyType + "/" + desc
+}
+
+// searchKey finds a key in Keys, failing as keyring.Search does.
+func (f *Fake) searchKey(ring int, keyType, desc string) (int, error) {
+	if id, ok := f.Keys[KeyName(ring, keyType, desc)]; ok {
+		return id, nil
+	}
+	return 0, fmt.Errorf("%s %q in keyring %d: %w", keyType, desc, ring, keyring.ErrNotFound)
 }
 
 // New returns a Fake over a new root of the given kind.
@@ -98,7 +115,9 @@ func New(t testing.TB, kind Root) *Fake {
 	f.Kernel = &Kernel{t: t, fs: f.FS, Sup: Supported61(t)}
 	f.Admin = &Admins{t: t, fs: f.FS, Logs: map[string][]byte{}}
 	f.Del = &Deleter{fs: f.FS}
-	f.Edge = &nvmf.Edge{FS: f.FS, Kernel: f.Kernel, OpenAdmin: f.Admin.Open, OpenNamespace: f.Admin.OpenNamespace, Delete: f.Del.Delete}
+	f.Keys = map[string]int{}
+	f.Edge = &nvmf.Edge{FS: f.FS, Kernel: f.Kernel, OpenAdmin: f.Admin.Open, OpenNamespace: f.Admin.OpenNamespace, Delete: f.Del.Delete,
+		SearchKey: f.searchKey}
 	return f
 }
 

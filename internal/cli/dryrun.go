@@ -1,0 +1,70 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/gonvme/gonvme/fabrics"
+	"github.com/gonvme/gonvme/internal/nvmf"
+)
+
+// dryRunConnect prints the option string a connect of o would write to
+// /dev/nvme-fabrics, secrets redacted, and writes nothing; a path that is
+// connected already would write nothing, which it says on stderr.
+func (env *Env) dryRunConnect(o fabrics.Options) error {
+	name, err := env.Edge.Connected(o)
+	if errors.Is(err, nvmf.ErrAlreadyConnected) {
+		fmt.Fprintf(env.Stderr, "dry run: already connected: %s is %s; connect would write nothing\n", o.Target(), name)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	s, err := fabrics.Plan(env.Edge.Kernel, o)
+	if err != nil {
+		return planError(err)
+	}
+	fmt.Fprintln(env.Stdout, fabrics.Redact(s))
+	return nil
+}
+
+// dryRunDiscovery prints, for each discovery target, the option string of
+// the discovery controller cmd would connect (or, on stderr, the existing
+// one it would use) and writes nothing. The discovery log, and so what cmd
+// would connect from it, can only be read through a connected discovery
+// controller: a dry run stops before that.
+func (env *Env) dryRunDiscovery(cmd string, targets []nvmf.Target, cfgErrs []error, o nvmf.DiscoverOptions) error {
+	failed := env.reportAll(cfgErrs)
+	for _, t := range targets {
+		p, err := env.Edge.PlanDiscover(t, o)
+		if err != nil {
+			if len(targets) == 1 && len(cfgErrs) == 0 {
+				return planError(err)
+			}
+			env.report(err)
+			failed = true
+			continue
+		}
+		if p.Existing != "" {
+			fmt.Fprintf(env.Stderr, "dry run: %s would use discovery controller %s for %s; nothing to write\n", cmd, p.Existing, t)
+			continue
+		}
+		fmt.Fprintln(env.Stdout, fabrics.Redact(p.Opts))
+	}
+	fmt.Fprintf(env.Stderr, "dry run: nothing was written; %s reads the discovery log only through a connected discovery controller, "+
+		"so the connects it would make from the log are not shown\n", cmd)
+	if failed {
+		return errReported
+	}
+	return nil
+}
+
+// planError makes the refusals a kernel write would meet (invalid values,
+// options the running kernel lacks) usage errors.
+func planError(err error) error {
+	var ve *fabrics.ValidationError
+	if errors.As(err, &ve) || errors.Is(err, errors.ErrUnsupported) {
+		return &usageError{err}
+	}
+	return err
+}
