@@ -1,0 +1,33 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"runtime"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/gonvme/gonvme/internal/hostfs"
+)
+
+func hostRoot() hostfs.FS { return hostfs.New("/") }
+
+// addTestKeys creates a keyring named ringName in root's user keyring and a
+// "user" key described keyDesc in it, and returns their serials. The
+// keyring is invalidated when the test binary's process ends or by the
+// next run (a keyring of the same name is replaced).
+func addTestKeys(ringName, keyDesc string) (ring, key int, err error) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	ring, err = unix.AddKey("keyring", ringName, nil, unix.KEY_SPEC_USER_KEYRING)
+	if err != nil {
+		return 0, 0, err
+	}
+	key, err = unix.AddKey("user", keyDesc, []byte("not a secret"), ring)
+	return ring, key, err
+}
+
+// dropTestKeys unlinks the test keyring from root's user keyring.
+func dropTestKeys(ring int) {
+	unix.KeyctlInt(unix.KEYCTL_UNLINK, ring, unix.KEY_SPEC_USER_KEYRING, 0, 0)
+}
