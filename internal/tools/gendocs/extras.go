@@ -74,6 +74,8 @@ var commandExamples = map[string][]example{
 			"gonvme connect -t tcp -a 192.0.2.20 -s 4420 -n nqn.2014-08.org.example:storage1"},
 		{"Connect every path that the configured discovery controllers list for a subsystem:",
 			"gonvme connect -n nqn.2014-08.org.example:storage1"},
+		{"Print the option string a connect would write to /dev/nvme-fabrics, secrets redacted, without connecting:",
+			"gonvme connect -t tcp -a 192.0.2.20 -n nqn.2014-08.org.example:storage1 --dry-run"},
 	},
 	"disconnect": {
 		{"Disconnect every controller of a subsystem:",
@@ -92,6 +94,8 @@ var commandExamples = map[string][]example{
 	"list-subsys": {
 		{"Show each subsystem and its paths:",
 			"gonvme list-subsys"},
+		{"Show the paths to one namespace and their ANA state:",
+			"gonvme list-subsys nvme0n1"},
 	},
 	"gen-hostnqn": {
 		{"Create a host NQN where none exists yet:",

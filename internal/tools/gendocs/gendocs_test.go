@@ -78,6 +78,18 @@ func TestConnectPageDocumentsFabricsFlags(t *testing.T) {
 	}
 }
 
+func TestListSubsysPageShowsDevice(t *testing.T) {
+	for _, p := range pages(testDoc(t)) {
+		if p.Name == "gonvme-list-subsys.8" {
+			if !strings.Contains(p.Text, "\\fB\\-v\\fR]\n\\fI[DEVICE]\\fR") {
+				t.Errorf("gonvme-list-subsys.8: the synopsis does not end in [DEVICE]:\n%s", p.Text)
+			}
+			return
+		}
+	}
+	t.Fatal("no gonvme-list-subsys.8")
+}
+
 // TestExamplesUseRealFlags keeps the hand-written examples in step with the
 // definitions.
 func TestExamplesUseRealFlags(t *testing.T) {

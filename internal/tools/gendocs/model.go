@@ -24,6 +24,7 @@ type command struct {
 	Aliases     []string
 	Usage       string
 	Description string
+	Args        string // the arguments after the options, "[DEVICE]"; "" for none
 	Options     []option
 }
 
@@ -61,6 +62,7 @@ func model(app *cli.App, version, date string) doc {
 			Aliases:     c.Aliases,
 			Usage:       c.Usage,
 			Description: strings.TrimSpace(c.Description),
+			Args:        c.ArgsUsage,
 			Options:     options(flags),
 		})
 	}

@@ -263,6 +263,9 @@ func commandPage(d doc, c command) string {
 		}
 		synopsis += "\n[" + item + "]"
 	}
+	if c.Args != "" {
+		synopsis += "\n\\fI" + escape(c.Args) + `\fR`
+	}
 	r.raw(synopsis)
 
 	r.macro("SH", "DESCRIPTION")
