@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -118,6 +119,11 @@ func TestDryRun(t *testing.T) {
 		mustOK(t, r, "connect -S --dry-run")
 		if strings.Contains(r.stdout+r.stderr, "DHHC-1") || !strings.Contains(r.stdout, ",dhchap_secret=<redacted>") {
 			t.Errorf("--dry-run with a secret:\n%s", r)
+		}
+		// /dev/nvme-fabrics is root's: a dry run reads its option list.
+		user := runAs(t, &syscall.Credential{Uid: 1000, Gid: 1000}, gonvmeBin(), "connect", "-t", "tcp", "-a", tcpAddr, "-n", nqnB, "--dry-run")
+		if user.code != 1 || user.stdout != "" || !strings.Contains(user.stderr, "run as root") {
+			t.Errorf("--dry-run as a user: want exit 1 and 'run as root':\n%s", user)
 		}
 		mustOK(t, gonvme(t, "discover", "-t", "tcp", "-a", tcpAddr, "-s", "4420", "-p"), "discover -p")
 		disc := onlyController(t, "discover -p")
@@ -236,5 +242,23 @@ func keyringLookup(t *testing.T) {
 	}
 	if _, err := keyring.Search(ring, "user", keyDesc+"x"); err == nil {
 		t.Errorf("keyring.Search found a key that does not exist")
+	}
+}
+
+// TestIdempotent: a second connect of a live path with --idempotent exits 0
+// quietly and creates nothing; -v still says it was connected already.
+func TestIdempotent(t *testing.T) {
+	clean(t)
+	args := []string{"connect", "-t", "rdma", "-a", rdmaAddr, "-s", "4420", "-n", nqnA, "--idempotent"}
+	mustOK(t, gonvme(t, args...), "first connect --idempotent")
+	again := gonvme(t, args...)
+	if again.code != 0 || again.stdout != "" || again.stderr != "" {
+		t.Errorf("second connect --idempotent: want exit 0 and no output:\n%s", again)
+	}
+	if v := gonvme(t, append(args, "-v")...); v.code != 0 || !strings.Contains(v.stderr, "already connected") {
+		t.Errorf("connect --idempotent -v: want 'already connected':\n%s", v)
+	}
+	if cs := controllers(t); len(cs) != 1 {
+		t.Errorf("controllers %+v, want the one path", cs)
 	}
 }
