@@ -69,6 +69,12 @@ func connectCommand(env *Env) *cli.Command {
 	}
 }
 
+// idempotentFlag is nvme-cli 3.0's --idempotent: already connected is
+// success, gonvme's behaviour anyway; it also keeps the note quiet unless -v.
+func idempotentFlag() cli.Flag {
+	return &cli.BoolFlag{Name: "idempotent", Usage: "succeed when the path is already connected (gonvme always does; accepted for nvme-cli 3.0 scripts); say so only with -v"}
+}
+
 func (env *Env) connectOne(c *cli.Context, o fabrics.Options, format string) error {
 	o = nvmf.IOOptions(o)
 	if err := o.Validate(); err != nil {

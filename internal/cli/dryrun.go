@@ -4,9 +4,16 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/urfave/cli/v2"
+
 	"github.com/gonvme/gonvme/fabrics"
 	"github.com/gonvme/gonvme/internal/nvmf"
 )
+
+// dryRunFlag is gonvme's own --dry-run.
+func dryRunFlag(usage string) cli.Flag {
+	return &cli.BoolFlag{Name: "dry-run", Usage: usage}
+}
 
 // dryRunConnect prints the option string a connect of o would write to
 // /dev/nvme-fabrics, secrets redacted, and writes nothing; a path that is

@@ -13,12 +13,15 @@ import (
 )
 
 // topologyCommand is the shape of list and list-subsys: -o and -v, no
-// arguments (or the one argsUsage names), one sysfs scan of what the
-// command shows (view, or the whole topology with -v or an argument), then
-// show. beside, when set, runs while the scan does, and show gets what it
-// returns.
-func topologyCommand[T any](env *Env, name, usage, argsUsage string, view sysfs.View, beside func() T,
+// arguments (or those argsUsage names and checkArgs accepts), one sysfs
+// scan of what the command shows (view, or the whole topology with -v or
+// an argument), then show. beside, when set, runs while the scan does, and
+// show gets what it returns.
+func topologyCommand[T any](env *Env, name, usage, argsUsage string, checkArgs func(*cli.Context) error, view sysfs.View, beside func() T,
 	show func(c *cli.Context, format string, topo *sysfs.Topology, host render.HostIdent, extra T) error) *cli.Command {
+	if checkArgs == nil {
+		checkArgs = noArgs
+	}
 	return &cli.Command{
 		Name:      name,
 		Usage:     usage,
@@ -26,10 +29,8 @@ func topologyCommand[T any](env *Env, name, usage, argsUsage string, view sysfs.
 		Flags:     append([]cli.Flag{outputFlag("normal", "output format: normal or json"), verboseFlag()}, refusedFlags(refuseNoRetries)...),
 		Before:    checkRefused(refuseNoRetries),
 		Action: func(c *cli.Context) error {
-			if argsUsage == "" || c.NArg() > 1 {
-				if err := noArgs(c); err != nil {
-					return err
-				}
+			if err := checkArgs(c); err != nil {
+				return err
 			}
 			format, err := outputFormat(c, "normal", "json")
 			if err != nil {
@@ -68,7 +69,7 @@ func listCommand(env *Env) *cli.Command {
 		}
 		return env.Edge.IdentifyNamespaces(names)
 	}
-	return topologyCommand(env, "list", "list NVMe namespaces (block devices)", "", sysfs.NamespacesView, identify,
+	return topologyCommand(env, "list", "list NVMe namespaces (block devices)", "", nil, sysfs.NamespacesView, identify,
 		func(c *cli.Context, format string, topo *sysfs.Topology, host render.HostIdent, ids map[string]nvmf.Identity) error {
 			devs := env.Edge.Devices(topo, ids)
 			render.SortDevices(host, topo, devs)
@@ -87,13 +88,9 @@ func listCommand(env *Env) *cli.Command {
 func listSubsysCommand(env *Env) *cli.Command {
 	return topologyCommand[struct{}](env, "list-subsys",
 		"list NVMe subsystems and the paths (controllers) to each; with a namespace DEVICE, only the paths to it and their ANA state",
-		"[DEVICE]", sysfs.SubsystemsView, nil,
+		"[DEVICE]", oneNamespaceArg, sysfs.SubsystemsView, nil,
 		func(c *cli.Context, format string, topo *sysfs.Topology, host render.HostIdent, _ struct{}) error {
-			if c.NArg() > 0 {
-				dev := c.Args().First()
-				if _, _, ok := sysfs.SplitNamespaceName(path.Base(dev)); !ok {
-					return usageErrorf("list-subsys: invalid device name %q: expected a namespace block device such as nvme0n1 or /dev/nvme0n1", dev)
-				}
+			if dev := c.Args().First(); dev != "" {
 				if format == "json" {
 					return render.SubsysDeviceJSON(env.Stdout, host, topo, dev)
 				}
@@ -104,6 +101,22 @@ func listSubsysCommand(env *Env) *cli.Command {
 			}
 			return render.SubsysText(env.Stdout, host, topo)
 		})
+}
+
+// oneNamespaceArg accepts no argument or one namespace block device,
+// nvme0n1 or /dev/nvme0n1.
+func oneNamespaceArg(c *cli.Context) error {
+	switch c.NArg() {
+	case 0:
+		return nil
+	case 1:
+		dev := c.Args().First()
+		if _, _, ok := sysfs.SplitNamespaceName(path.Base(dev)); !ok {
+			return usageErrorf("invalid device name %q: expected a namespace block device such as nvme0n1 or /dev/nvme0n1", dev)
+		}
+		return nil
+	}
+	return usageErrorf("unexpected argument %q: give one namespace device such as nvme0n1", c.Args().Get(1))
 }
 
 // hostIdent is the configured host identity, as list and list-subsys

@@ -49,13 +49,3 @@ func checkRefused(rs ...refusal) cli.BeforeFunc {
 		return nil
 	}
 }
-
-// idempotentFlag is nvme-cli 3.0's --idempotent, gonvme's behaviour anyway.
-func idempotentFlag() cli.Flag {
-	return &cli.BoolFlag{Name: "idempotent", Usage: "succeed when the path is already connected (gonvme always does; accepted for nvme-cli 3.0 scripts)"}
-}
-
-// dryRunFlag is gonvme's own --dry-run.
-func dryRunFlag(usage string) cli.Flag {
-	return &cli.BoolFlag{Name: "dry-run", Usage: usage}
-}

@@ -193,6 +193,14 @@ func TestListSubsysDevice(t *testing.T) {
 		mustOK(t, nj, "nvme list-subsys -o json "+dev)
 		jsonEqual(t, "list-subsys -o json "+dev, gj.stdout, nj.stdout)
 	}
+	// A namespace that does not exist: the same output and exit status as nvme-cli.
+	g, n := gonvme(t, "list-subsys", "nvme9n9"), nvmecli(t, "list-subsys", "nvme9n9")
+	if g.code != n.code {
+		t.Errorf("list-subsys nvme9n9: gonvme exit %d, nvme-cli %d", g.code, n.code)
+	}
+	textEqual(t, "list-subsys nvme9n9", g.stdout, n.stdout)
+	gj, nj := gonvme(t, "list-subsys", "-o", "json", "nvme9n9"), nvmecli(t, "list-subsys", "-o", "json", "nvme9n9")
+	textEqual(t, "list-subsys -o json nvme9n9", gj.stdout, nj.stdout)
 	if bad := gonvme(t, "list-subsys", "nvme0"); bad.code != 2 || !strings.Contains(bad.stderr, "nvme0n1") {
 		t.Errorf("list-subsys nvme0: want exit 2 naming the form nvme0n1:\n%s", bad)
 	}
