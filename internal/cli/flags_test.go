@@ -297,3 +297,19 @@ func TestTLSKeyIdentity(t *testing.T) {
 		noWrites(t, f)
 	})
 }
+
+func TestDryRunConnectByNQN(t *testing.T) {
+	f := withPages(t, nvmftest.New(t, nvmftest.Empty))
+	f.WriteFile(t, "/etc/nvme/discovery.conf", "--transport=rdma --traddr="+rdmaAddr+" --trsvcid=4420\n")
+	dry := run(t, f, "connect", "-n", test1, "--dry-run")
+	if dry.code != 0 || strings.Count(dry.stdout, "\n") != 1 || !strings.HasPrefix(dry.stdout, "nqn=nqn.2014-08.org.nvmexpress.discovery,transport=rdma,") {
+		t.Fatalf("%v\nwant the discovery controller's option string", dry)
+	}
+	noWrites(t, f)
+	if real := run(t, f, "connect", "-n", test1); real.code != 0 {
+		t.Fatalf("%v", real)
+	}
+	if w := f.Kernel.Writes(); len(w) < 2 || dry.stdout != w[0]+"\n" {
+		t.Errorf("--dry-run printed %q; the connect wrote %q first", dry.stdout, w)
+	}
+}
