@@ -19,30 +19,35 @@ suite_of() { # suite_of LABEL
 
 # Apt state of a suite: <cache>/apt/<suite>/{sources.list,lists,cache,status}.
 # status is empty, so that the host's installed packages never win the
-# candidate choice.
+# candidate choice; the package cache is kept (Debian's container images
+# turn it off), so that each look-up takes milliseconds.
 suite_dir() { echo "$CACHE/apt/$1"; }
 suite_apt() { # suite_apt SUITE apt-get|apt-cache ARGS…
 	local s=$1 tool=$2 d
 	shift 2
-	if [ "$s" = bookworm ]; then
-		"$tool" "$@"
+	d=$(suite_dir "$s")
+	if [ "$s" = bookworm ]; then # the host's sources, lists and status
+		mkdir -p "$d/cache/archives/partial"
+		"$tool" -o Dir::Cache="$d/cache" -o Dir::Cache::pkgcache=pkgcache.bin -o Dir::Cache::srcpkgcache=srcpkgcache.bin "$@"
 		return
 	fi
-	d=$(suite_dir "$s")
 	"$tool" -o Dir::Etc::sourcelist="$d/sources.list" -o Dir::Etc::sourceparts=/dev/null \
-		-o Dir::State::Lists="$d/lists" -o Dir::Cache="$d/cache" -o Dir::State::status="$d/status" "$@"
+		-o Dir::State::Lists="$d/lists" -o Dir::Cache="$d/cache" -o Dir::State::status="$d/status" \
+		-o Dir::Cache::pkgcache=pkgcache.bin -o Dir::Cache::srcpkgcache=srcpkgcache.bin "$@"
 }
 
 # suite_update SUITE: fetch the suite's package lists when missing or older
 # than GONVME_VM_APT_MAX_AGE minutes (default 360; 0 always). An archive that
 # cannot be reached is fatal only when no lists were fetched before.
 suite_update() {
-	local s=$1 d age=${GONVME_VM_APT_MAX_AGE:-360}
+	local s=$1 d line age=${GONVME_VM_APT_MAX_AGE:-360}
 	[ "$s" = bookworm ] && return 0
 	d=$(suite_dir "$s")
 	mkdir -p "$d/lists/partial" "$d/cache/archives/partial"
 	: >>"$d/status"
-	echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian $s main" >"$d/sources.list"
+	line="deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian $s main"
+	# rewritten only when it changes: a newer sources.list invalidates apt's cache
+	[ "$(cat "$d/sources.list" 2>/dev/null)" = "$line" ] || echo "$line" >"$d/sources.list"
 	if [ -f "$d/updated" ] && [ -z "$(find "$d/updated" -mmin +"$age" 2>/dev/null)" ] && [ "$age" != 0 ]; then
 		return 0
 	fi
