@@ -40,7 +40,7 @@ unit: deps
 test: vet unit fuzz e2e
 
 e2e: guest-bins
-	bash internal/vmtest/e2e.sh
+	KERNEL='$(KERNEL)' bash internal/vmtest/e2e.sh
 
 demo: guest-bins
 	bash internal/vmtest/demo.sh

@@ -9,6 +9,11 @@
 # tar.gz over the second serial port, prints GONVME-VM-EXIT=<rc> and powers off.
 export PATH=/payload:/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/root TMPDIR=/tmp TERM=dumb GONVME_VM=1
+# Which kernel of the matrix this is and the suite's own nvme-cli
+# (GONVME_E2E_KERNEL, GONVME_E2E_SUITE_NVME, GONVME_E2E_SUITE_NVME_VERSION).
+set -a
+. /etc/gonvme-vm/env
+set +a
 
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
@@ -41,7 +46,7 @@ arg() { # arg NAME: value of NAME=... on the kernel command line
 
 # Modules (plain modprobe, so tests may modprobe -r host transports later).
 modprobe null_blk nr_devices=0 || fail "null_blk"
-for m in crc32_generic crc32c_generic nvme-fabrics nvme-tcp nvme-rdma nvmet nvmet-tcp nvmet-rdma rdma_rxe veth; do
+for m in $(cat /etc/gonvme-vm/crc-modules) nvme-fabrics nvme-tcp nvme-rdma nvmet nvmet-tcp nvmet-rdma rdma_rxe veth; do
 	modprobe "$m" || fail "modprobe $m"
 done
 

@@ -1,29 +1,38 @@
 #!/bin/bash
 # prepare.sh — build (once) the cached kernel + base initramfs used by run.sh.
 #
+# usage: prepare.sh [KERNEL]   KERNEL: 6.1 (default, Debian 12), 6.12 (Debian 13)
+#                              or 7.x (Debian unstable); see debian.sh
 # Idempotent. Everything lives under ${GONVME_VM_CACHE:-$HOME/.cache/gonvme-vm}:
-#   <cache>/<kernel-pkg>.deb           Debian kernel package (apt-get download)
-#   <cache>/kroot-<kver>/              dpkg-deb -x of it
-#   <cache>/vmlinuz-<kver>             the kernel image
-#   <cache>/base-<kver>-<hash>.cpio.gz base initramfs (busybox, modules, tools, /init)
-#   <cache>/current.env                KVER= KERNEL= INITRD= for run.sh
-# The base initramfs is rebuilt when init.sh, this script, the kernel or the
-# host tool versions change.
+#   <cache>/apt/<suite>/             apt configuration and lists of trixie/sid
+#   <cache>/debs/<suite>/            downloaded .debs (kernel, nvme-cli, libraries)
+#   <cache>/matrix/<kver>/           vmlinuz and base-<hash>.cpio.gz (busybox,
+#                                    modules, tools, /init) of one kernel version
+#   <cache>/matrix/<KERNEL>.env      KVER= KERNEL= INITRD= … for run.sh
+# Package versions are what the archive resolves now; the base initramfs is
+# rebuilt when they, init.sh, this script or the host tool versions change.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 CACHE=${GONVME_VM_CACHE:-$HOME/.cache/gonvme-vm}
+LABEL=${1:-${GONVME_VM_KERNEL:-6.1}}
 mkdir -p "$CACHE"
 # one builder at a time (parallel run.sh invocations call this script)
 exec 9>"$CACHE/.lock"
 flock 9
 
-log() { echo "prepare: $*" >&2; }
-die() { echo "prepare: error: $*" >&2; exit 1; }
+log() { echo "prepare[$LABEL]: $*" >&2; }
+die() { echo "prepare[$LABEL]: error: $*" >&2; exit 1; }
+# shellcheck source=debian.sh
+. "$HERE/debian.sh"
+SUITE=$(suite_of "$LABEL") || die "unknown kernel '$LABEL' (want 6.1, 6.12 or 7.x)"
 
-# Modules the guest needs (all dependencies are added automatically).
+# Modules the guest needs (all dependencies are added automatically), and
+# the CRC modules rdma_rxe asks for by name, where the kernel has them
+# (7.x has crc32-cryptoapi, no crc32_generic).
 MODULES=(configfs null_blk nvme-core nvme-fabrics nvme-rdma nvme-tcp nvmet nvmet-rdma nvmet-tcp
-	rdma_rxe veth crc32_generic crc32c_generic)
+	rdma_rxe veth)
+OPTIONAL_MODULES=(crc32_generic crc32c_generic crc32-cryptoapi crc32c-cryptoapi)
 
 # ---------------------------------------------------------------- host deps
 need_pkgs=()
@@ -50,74 +59,91 @@ BUSYBOX=/bin/busybox
 file -L "$BUSYBOX" | grep -q 'statically linked' || die "$BUSYBOX is not static (install busybox-static)"
 
 # ---------------------------------------------------------------- kernel
-KPKG=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/{print $2; exit}')
-if [ -z "$KPKG" ]; then
-	log "apt-cache knows no linux-image-amd64; running apt-get update"
-	[ "$(id -u)" = 0 ] || SUDO=sudo
-	${SUDO:-} apt-get update
-	KPKG=$(apt-cache depends linux-image-amd64 | awk '/Depends: linux-image-[0-9]/{print $2; exit}')
+suite_update "$SUITE"
+read -r KVER KPKGS <<<"$(kernel_pkgs "$SUITE")"
+KDEBS=()
+KPKG_VERSIONS=""
+for p in $KPKGS; do
+	deb=$(fetch_deb "$SUITE" "$p")
+	KDEBS+=("$deb")
+	KPKG_VERSIONS="$KPKG_VERSIONS $p=$(dpkg-deb -f "$deb" Version)"
+done
+KPKG_VERSIONS=${KPKG_VERSIONS# }
+NVME_VERSIONS=""
+if [ "$SUITE" != bookworm ]; then
+	for p in "${SUITE_NVME_PKGS[@]}"; do NVME_VERSIONS="$NVME_VERSIONS $p=$(candidate "$SUITE" "$p")"; done
 fi
-[ -n "$KPKG" ] || die "cannot resolve linux-image-amd64"
-KVER=${KPKG#linux-image-}
+
 # ---------------------------------------------------------------- base initramfs
 NVME_BIN=$(command -v nvme)
 IP_BIN=$(command -v ip)
 RDMA_BIN=$(command -v rdma || echo /usr/bin/rdma)
 HASH=$(
 	{
-		cat "$HERE/prepare.sh" "$HERE/init.sh"
-		echo "$KPKG ${MODULES[*]}"
+		cat "$HERE/prepare.sh" "$HERE/debian.sh" "$HERE/init.sh"
+		echo "$KPKG_VERSIONS $NVME_VERSIONS ${MODULES[*]} ${OPTIONAL_MODULES[*]}"
 		sha256sum "$BUSYBOX" "$NVME_BIN" "$IP_BIN" "$RDMA_BIN"
 	} | sha256sum | cut -c1-12
 )
-INITRD=$CACHE/base-$KVER-$HASH.cpio.gz
-VMLINUZ=$CACHE/vmlinuz-$KVER
+KDIR=$CACHE/matrix/$KVER
+INITRD=$KDIR/base-$HASH.cpio.gz
+VMLINUZ=$KDIR/vmlinuz
+ENV_FILE=$CACHE/matrix/$LABEL.env
 write_env() {
-	cat >"$CACHE/current.env.tmp" <<EOF
-KVER=$KVER
-KERNEL=$VMLINUZ
-INITRD=$INITRD
-EOF
-	mv "$CACHE/current.env.tmp" "$CACHE/current.env"
+	local nv
+	nv=$(cat "$KDIR/suite-nvme-version")
+	cat >"$ENV_FILE.tmp" <<EOT
+KLABEL='$LABEL'
+KSUITE='$SUITE'
+KVER='$KVER'
+KPKGS='$KPKG_VERSIONS'
+KERNEL='$VMLINUZ'
+INITRD='$INITRD'
+SUITE_NVME_VERSION='$nv'
+EOT
+	mv "$ENV_FILE.tmp" "$ENV_FILE"
 }
-if [ -f "$INITRD" ] && [ -f "$VMLINUZ" ]; then
+if [ -f "$INITRD" ] && [ -f "$VMLINUZ" ] && [ -f "$KDIR/suite-nvme-version" ]; then
 	write_env
-	log "up to date: kernel $KVER, $(basename "$INITRD")"
+	log "up to date: kernel $KVER ($KPKG_VERSIONS), nvme-cli $(cat "$KDIR/suite-nvme-version"), $(basename "$INITRD")"
 	exit 0
 fi
 
-KROOT=$CACHE/kroot-$KVER
-VMLINUZ=$CACHE/vmlinuz-$KVER
-[ -f "$KROOT/lib/modules/$KVER/modules.dep" ] || rm -f "$KROOT/.done"
-if [ ! -f "$KROOT/.done" ]; then
-	deb=$(ls "$CACHE"/"$KPKG"_*.deb 2>/dev/null | head -n1 || true)
-	if [ -z "$deb" ]; then
-		log "downloading $KPKG"
-		(cd "$CACHE" && apt-get download "$KPKG" 2>&1 | grep -v 'unsandboxed' >&2 || true)
-		deb=$(ls "$CACHE"/"$KPKG"_*.deb 2>/dev/null | head -n1 || true)
-		[ -n "$deb" ] || die "apt-get download $KPKG failed"
-	fi
-	log "unpacking $deb"
-	rm -rf "$KROOT"
-	mkdir -p "$KROOT"
+mkdir -p "$KDIR"
+ST=$(mktemp -d "$CACHE/stage.XXXXXX")
+KROOT=$ST.kroot
+trap 'rm -rf "$ST" "$KROOT" "$ST.nvme"' EXIT
+for deb in "${KDEBS[@]}"; do
+	log "unpacking $(basename "$deb")"
 	dpkg-deb -x "$deb" "$KROOT"
-	depmod -b "$KROOT" "$KVER"
-	touch "$KROOT/.done"
+done
+# merged-/usr packages (trixie, sid) keep modules in usr/lib/modules
+if [ -d "$KROOT/usr/lib/modules/$KVER" ] && [ ! -d "$KROOT/lib/modules/$KVER" ]; then
+	mkdir -p "$KROOT/lib/modules"
+	mv "$KROOT/usr/lib/modules/$KVER" "$KROOT/lib/modules/$KVER"
 fi
-cp -f "$KROOT/boot/vmlinuz-$KVER" "$VMLINUZ" 2>/dev/null || [ -f "$VMLINUZ" ] || die "no vmlinuz in $KPKG"
+depmod -b "$KROOT" "$KVER"
+for k in "$KROOT/boot/vmlinuz-$KVER" "$KROOT/lib/modules/$KVER/vmlinuz"; do
+	[ -f "$k" ] && { cp -f "$k" "$VMLINUZ"; break; }
+done
+[ -f "$VMLINUZ" ] || die "no vmlinuz in $KPKGS"
 
 log "building base initramfs for $KVER"
-ST=$(mktemp -d "$CACHE/stage.XXXXXX")
-trap 'rm -rf "$ST"' EXIT
-mkdir -p "$ST"/{bin,sbin,usr/bin,usr/sbin,lib,lib64,etc/nvme,proc,sys,dev,tmp,run,root,home/tester,payload,out,mnt,var/log}
+mkdir -p "$ST"/{bin,sbin,usr/bin,usr/sbin,lib,lib64,etc/nvme,etc/gonvme-vm,proc,sys,dev,tmp,run,root,home/tester,payload,out,mnt,var/log}
 chmod 1777 "$ST/tmp"
 
-# Modules: resolve load order with kmod against the unpacked tree.
+# Modules: resolve load order with kmod against the unpacked tree; plain .ko
+# in the initramfs (busybox modprobe reads no compressed modules).
 MODDIR=lib/modules/$KVER
 mkdir -p "$ST/$MODDIR"
 declare -A seen=()
-for m in "${MODULES[@]}"; do
-	deps=$(modprobe -d "$KROOT" -S "$KVER" --show-depends "$m" 2>&1) || die "modprobe --show-depends $m: $deps"
+LOAD=()
+for m in "${MODULES[@]}" "${OPTIONAL_MODULES[@]}"; do
+	if ! deps=$(modprobe -d "$KROOT" -S "$KVER" --show-depends "$m" 2>&1); then
+		case " ${OPTIONAL_MODULES[*]} " in *" $m "*) continue ;; esac
+		die "modprobe --show-depends $m: $deps"
+	fi
+	case " ${OPTIONAL_MODULES[*]} " in *" $m "*) LOAD+=("$m") ;; esac
 	while read -r kind path _; do
 		[ "$kind" = insmod ] || continue
 		[ -n "${seen[$path]:-}" ] && continue
@@ -139,7 +165,9 @@ for f in modules.builtin modules.builtin.modinfo modules.order; do
 	[ -f "$KROOT/$MODDIR/$f" ] && cp "$KROOT/$MODDIR/$f" "$ST/$MODDIR/"
 done
 depmod -b "$ST" "$KVER"
-log "modules: ${#seen[@]} files, $(du -sh "$ST/lib/modules" | cut -f1)"
+log "modules: ${#seen[@]} files, $(du -sh "$ST/lib/modules" | cut -f1); CRC modules: ${LOAD[*]:-none}"
+# init.sh loads these before the NVMe ones
+printf '%s\n' "${LOAD[@]}" >"$ST/etc/gonvme-vm/crc-modules"
 
 # Dynamic binaries with the libraries ldd lists (paths kept as on the host).
 copy_bin() { # copy_bin SRC DST
@@ -155,6 +183,29 @@ copy_bin() { # copy_bin SRC DST
 copy_bin "$NVME_BIN" /usr/sbin/nvme
 copy_bin "$IP_BIN" /usr/sbin/ip
 copy_bin "$RDMA_BIN" /usr/bin/rdma
+
+# The suite's own nvme-cli (/usr/sbin/nvme-suite): on 6.12 and 7.x trixie's
+# or sid's, run through that suite's dynamic loader and libraries under
+# /opt/nvme-suite; on 6.1 the host's nvme-cli above. Its version (as `nvme
+# version` prints it, run here on the host) goes to the guest's environment.
+if [ "$SUITE" = bookworm ]; then
+	printf '#!/bin/sh\nexec /usr/sbin/nvme "$@"\n' >"$ST/usr/sbin/nvme-suite"
+	nv=$("$NVME_BIN" version)
+else
+	suite_nvme "$SUITE" "$ST.nvme" >"$KDIR/suite-nvme-packages"
+	mkdir -p "$ST/opt/nvme-suite"
+	cp -a "$ST.nvme/opt/." "$ST/opt/nvme-suite/"
+	printf '#!/bin/sh\nexec /opt/nvme-suite/lib/ld-linux-x86-64.so.2 --library-path /opt/nvme-suite/lib --argv0 nvme /opt/nvme-suite/bin/nvme "$@"\n' >"$ST/usr/sbin/nvme-suite"
+	nv=$("$ST/opt/nvme-suite/lib/ld-linux-x86-64.so.2" --library-path "$ST/opt/nvme-suite/lib" "$ST/opt/nvme-suite/bin/nvme" version)
+fi
+chmod 755 "$ST/usr/sbin/nvme-suite"
+nv=$(sed -n '1s/^nvme version \([^ ]*\).*/\1/p' <<<"$nv")
+[ -n "$nv" ] || die "cannot tell the suite's nvme-cli version"
+cat >"$ST/etc/gonvme-vm/env" <<EOT
+GONVME_E2E_KERNEL=$LABEL
+GONVME_E2E_SUITE_NVME=/usr/sbin/nvme-suite
+GONVME_E2E_SUITE_NVME_VERSION=$nv
+EOT
 
 # busybox + applets (never shadow the real tools copied above).
 cp "$BUSYBOX" "$ST/bin/busybox"
@@ -197,8 +248,8 @@ fi
 tmp=$INITRD.tmp
 (cd "$ST" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet | gzip -6 -n >"$tmp")
 mv "$tmp" "$INITRD"
-# drop older base images
-for old in "$CACHE"/base-*.cpio.gz; do [ "$old" = "$INITRD" ] || rm -f "$old"; done
+echo "$nv" >"$KDIR/suite-nvme-version"
+# drop older base images of this kernel
+for old in "$KDIR"/base-*.cpio.gz; do [ "$old" = "$INITRD" ] || rm -f "$old"; done
 write_env
-rm -rf "$KROOT" # 400 MB; re-extracted from the cached .deb when needed
-log "built $(basename "$INITRD") ($(du -h "$INITRD" | cut -f1)), kernel $KVER"
+log "built $(basename "$INITRD") ($(du -h "$INITRD" | cut -f1)), kernel $KVER ($KPKG_VERSIONS), nvme-cli $nv"

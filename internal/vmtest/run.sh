@@ -2,6 +2,7 @@
 # run.sh — boot the gonvme test guest (QEMU/TCG, no NIC) and run one command in it.
 #
 # usage: run.sh [options] -- <guest command> [args…]
+#   --kernel K         6.1 (default: $GONVME_VM_KERNEL or 6.1), 6.12 or 7.x (prepare.sh)
 #   --timeout SECS     kill the guest after SECS (default 600)
 #   --out DIR          extract what the guest wrote under /out into DIR
 #   --stage DIR        copy DIR's contents into the guest's /payload (repeatable)
@@ -11,16 +12,20 @@
 #   --append ARGS      extra kernel command line
 #   --shell            no command: interactive shell on the console (debugging)
 # The command runs as root in /payload with PATH=/payload:/usr/sbin:/usr/bin:/sbin:/bin.
+# A guest whose kernel panics before the command starts (no GONVME-VM-READY)
+# is booted again, up to 3 boots, and the console says so; the command itself
+# never runs twice.
 # Exit status: the guest command's status; 124 timeout; 125 guest setup failed
 # or the exit marker never appeared.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 CACHE=${GONVME_VM_CACHE:-$HOME/.cache/gonvme-vm}
-TIMEOUT=600 OUT="" LOG="" MEM=2048 SMP=2 APPEND="" SHELL_MODE=0
+KLABEL=${GONVME_VM_KERNEL:-6.1} TIMEOUT=600 OUT="" LOG="" MEM=2048 SMP=2 APPEND="" SHELL_MODE=0
 STAGES=() FILES=()
 while [ $# -gt 0 ]; do
 	case $1 in
+	--kernel) KLABEL=$2; shift 2 ;;
 	--timeout) TIMEOUT=$2; shift 2 ;;
 	--out) OUT=$2; shift 2 ;;
 	--stage) STAGES+=("$2"); shift 2 ;;
@@ -31,18 +36,19 @@ while [ $# -gt 0 ]; do
 	--append) APPEND="$APPEND $2"; shift 2 ;;
 	--shell) SHELL_MODE=1; shift ;;
 	--) shift; break ;;
-	-h | --help) sed -n '2,17p' "$0"; exit 0 ;;
+	-h | --help) sed -n '2,22p' "$0"; exit 0 ;;
 	*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 done
 [ $# -gt 0 ] || [ $SHELL_MODE = 1 ] || { echo "run.sh: no guest command (use -- cmd…)" >&2; exit 2; }
 
 # Kernel + base initramfs (prepare.sh is a no-op when the cache is current).
-if [ -z "${GONVME_VM_NO_PREPARE:-}" ] || [ ! -f "$CACHE/current.env" ]; then
-	"$HERE/prepare.sh" >&2
+ENV_FILE=$CACHE/matrix/$KLABEL.env
+if [ -z "${GONVME_VM_NO_PREPARE:-}" ] || [ ! -f "$ENV_FILE" ]; then
+	"$HERE/prepare.sh" "$KLABEL" >&2
 fi
-# shellcheck disable=SC1091
-. "$CACHE/current.env"
+# shellcheck disable=SC1090
+. "$ENV_FILE"
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/gonvme-vm.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
@@ -80,8 +86,16 @@ if [ $SHELL_MODE = 1 ]; then
 	"${QEMU[@]}"
 	exit $?
 fi
-timeout -k 5 "$TIMEOUT" "${QEMU[@]}" </dev/null | tr -d '\r' | sed -u 's/\x1b\[[0-9;?]*[a-zA-Z]//g; s/\x1bc//g' | tee "$WORK/console" ${LOG:+"$LOG"}
-qrc=${PIPESTATUS[0]}
+[ -z "$LOG" ] || : >"$LOG"
+for boot in 1 2 3; do
+	rm -f "$WORK/ttyS1"
+	timeout -k 5 "$TIMEOUT" "${QEMU[@]}" </dev/null | tr -d '\r' | sed -u 's/\x1b\[[0-9;?]*[a-zA-Z]//g; s/\x1bc//g' | tee "$WORK/console" ${LOG:+-a "$LOG"}
+	qrc=${PIPESTATUS[0]}
+	grep -q '^GONVME-VM-READY' "$WORK/console" && break
+	grep -qE 'Kernel panic|Oops:|BUG:' "$WORK/console" || break
+	[ $boot = 3 ] && break
+	echo "run.sh: kernel $KVER panicked before the guest command started (boot $boot); booting again" | tee -a ${LOG:+"$LOG"} >&2
+done
 set -e
 end=$(date +%s.%N)
 
