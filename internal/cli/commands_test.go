@@ -206,7 +206,9 @@ func TestConnectAll(t *testing.T) {
 	t.Run("all connected already", func(t *testing.T) {
 		f := withPages(t, nvmftest.New(t, nvmftest.Kernel61))
 		r := run(t, f, "connect-all", "-t", "rdma", "-a", rdmaAddr, "-s", "4420")
-		want := "nvme0: already connected rdma 169.254.99.1:4420 " + test1 + "\nnvme2: already connected rdma 169.254.99.1:4420 " + test2 + "\n"
+		want := "nvme0: already connected rdma 169.254.99.1:4420 " + test1 + "\nnvme2: already connected rdma 169.254.99.1:4420 " + test2 + "\n" +
+			"skipped tcp 127.0.0.1:4420 nqn.2014-08.org.nvmexpress.discovery: referral listed for tcp by a discovery controller reached over rdma: " +
+			"only paths of its own transport are followed (use 'gonvme connect-all -t tcp')\n"
 		if r.code != 0 || r.stdout != want || r.stderr != "" {
 			t.Errorf("%v\nwant stdout %q", r, want)
 		}

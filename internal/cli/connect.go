@@ -145,13 +145,18 @@ func (env *Env) connectByNQN(c *cli.Context, o fabrics.Options, format string) e
 			failed = true
 		}
 	}
-	if len(rep.Paths) == 0 {
+	if !rep.Connectable() {
+		for _, p := range rep.Paths {
+			env.printSkipped(p)
+		}
 		env.report(env.notOffered(o.NQN, rep))
 		return errReported
 	}
 	env.Edge.ConnectPaths(env.interruptible(), rep)
 	for _, p := range rep.Paths {
 		switch p.Outcome {
+		case nvmf.Skipped:
+			env.printSkipped(p)
 		case nvmf.Connected:
 			if err := env.printDevice(format, p.Device); err != nil {
 				return err

@@ -90,13 +90,21 @@ func (env *Env) printReport(rep *nvmf.Report, quiet, verbose bool) {
 			if !quiet {
 				fmt.Fprintf(env.Stdout, "%s: already connected %s\n", p.Device, p.Options.Target())
 			}
+		case nvmf.Skipped:
+			if !quiet {
+				env.printSkipped(p)
+			}
 		default:
 			env.report(env.explain(p.Err, p.Options))
 		}
 	}
 	if discFailed > 0 || counts[nvmf.Failed] > 0 || counts[nvmf.NotAttempted] > 0 {
-		fmt.Fprintf(env.Stderr, "connect-all: %d connected, %d already connected, %d failed, %d not attempted; %d of %d discovery controllers failed\n",
-			counts[nvmf.Connected], counts[nvmf.AlreadyConnected], counts[nvmf.Failed], counts[nvmf.NotAttempted], discFailed, len(rep.Discoveries))
+		skipped := ""
+		if n := counts[nvmf.Skipped]; n > 0 {
+			skipped = fmt.Sprintf(", %d skipped", n)
+		}
+		fmt.Fprintf(env.Stderr, "connect-all: %d connected, %d already connected, %d failed, %d not attempted%s; %d of %d discovery controllers failed\n",
+			counts[nvmf.Connected], counts[nvmf.AlreadyConnected], counts[nvmf.Failed], counts[nvmf.NotAttempted], skipped, discFailed, len(rep.Discoveries))
 	}
 }
 

@@ -58,6 +58,7 @@ type Port struct {
 	HdrDigest        bool // hdr_digest
 	DataDigest       bool // data_digest
 	TLS              bool // tls
+	Concat           bool // concat
 	Discovery        bool // discovery
 
 	Where string // "FILE:LINE" of the port object
@@ -185,6 +186,7 @@ func (w *walker) port(n *node, path string) Port {
 		HdrDigest:        w.bool(o, path, "hdr_digest"),
 		DataDigest:       w.bool(o, path, "data_digest"),
 		TLS:              w.bool(o, path, "tls"),
+		Concat:           w.bool(o, path, "concat"),
 		Discovery:        w.bool(o, path, "discovery"),
 
 		Where: fmt.Sprintf("%s:%d", w.file, n.line),
@@ -192,8 +194,21 @@ func (w *walker) port(n *node, path string) Port {
 	if p.Transport == "" {
 		w.fail(n, path, `missing "transport"`)
 	}
+	for _, key := range keyServiceKeys {
+		if v := o.vals[key]; v != nil {
+			w.fail(v, path+"."+key, keyServiceReason)
+		}
+	}
 	return p
 }
+
+// keyServiceKeys name TLS keys and keyrings in the kernel key service,
+// which libnvme looks up or imports by name; gonvme does not use the key
+// service, so it refuses them rather than connect without them.
+var keyServiceKeys = []string{"keyring", "tls_key", "tls_key_identity"}
+
+const keyServiceReason = "names a key or keyring of the kernel key service, which gonvme does not look up: " +
+	"remove the key and give the serial numbers on the command line (--keyring, --tls-key; 'keyctl show' lists them)"
 
 // nqn reads a required NQN key of the object n.
 func (w *walker) nqn(n *node, o *object, path, key string) string {

@@ -117,7 +117,7 @@ func TestParseJSONConfigNQNErrorIsTyped(t *testing.T) {
 func TestParseJSONConfigIgnoresUnknownKeys(t *testing.T) {
 	in := `[{"hostnqn":"nqn.2014-08.org.nvmexpress:uuid:6f2a1c0e-8a4b-4c55-9d3e-2b7f0c1a9e44",
 	  "persistent_discovery_ctrl":true, "future":{"a":[1,"x y",null]},
-	  "subsystems":[{"nqn":"nqn.2023-01.io.example:s","application":"x y","ports":[{"transport":"tcp","keyring":"k e y","concat":1}]}]}]`
+	  "subsystems":[{"nqn":"nqn.2023-01.io.example:s","application":"x y","ports":[{"transport":"tcp","future_key":"k e y","other":1}]}]}]`
 	got, err := ParseJSONConfig([]byte(in), "c.json")
 	if err != nil || len(got) != 1 || got[0].Subsystems[0].Ports[0].Transport != "tcp" {
 		t.Fatalf("unknown keys: %#v, %v", got, err)

@@ -38,6 +38,7 @@ const (
 	AlreadyConnected
 	Failed
 	NotAttempted // interrupted before its turn
+	Skipped      // not connectable from this discovery controller; Err says why
 )
 
 func (o Outcome) String() string {
@@ -48,6 +49,8 @@ func (o Outcome) String() string {
 		return "already connected"
 	case Failed:
 		return "failed"
+	case Skipped:
+		return "skipped"
 	}
 	return "not attempted"
 }
@@ -96,6 +99,16 @@ func (r *Report) Failed() bool {
 	return false
 }
 
+// Connectable reports whether any path of r is not Skipped.
+func (r *Report) Connectable() bool {
+	for _, p := range r.Paths {
+		if p.Outcome != Skipped {
+			return true
+		}
+	}
+	return false
+}
+
 // WalkOptions tunes a discovery walk.
 type WalkOptions struct {
 	Persistent bool
@@ -105,6 +118,9 @@ type WalkOptions struct {
 	Template fabrics.Options
 	// Match, when set, keeps only the subsystems with this NQN.
 	Match string
+	// Configure, when set, adds configured settings to each I/O connect
+	// before the defaults are filled in (config.json's ports).
+	Configure func(*fabrics.Options)
 }
 
 // Walk asks every target and, breadth first, every discovery controller
@@ -156,7 +172,26 @@ func (e *Edge) Walk(ctx context.Context, targets []Target, o WalkOptions) (*Repo
 				continue
 			}
 			for _, ent := range r.Found.Log.Entries {
-				if discovery.TrTypeString(ent.TrType) != r.Target.Options.Transport {
+				skip := entrySkip(r.Target, ent)
+				if ent.SubType == subtypeNVMe && skip == "" && !seenNQN[ent.SubNQN] {
+					seenNQN[ent.SubNQN] = true
+					rep.offered = append(rep.offered, ent.SubNQN)
+				}
+				if ent.SubType != subtypeReferral && ent.SubType != subtypeNVMe ||
+					ent.SubType == subtypeNVMe && o.Match != "" && ent.SubNQN != o.Match {
+					continue
+				}
+				// A skipped referral is reported only when every subsystem
+				// is wanted: it says nothing about one NQN.
+				if skip != "" {
+					if ent.SubType == subtypeReferral && o.Match != "" {
+						continue
+					}
+					p := skippedPath(r.Target, ent, skip)
+					if k := keyOf(p.Options); !seenPath[k] {
+						seenPath[k] = true
+						rep.Paths = append(rep.Paths, p)
+					}
 					continue
 				}
 				switch ent.SubType {
@@ -169,14 +204,7 @@ func (e *Edge) Walk(ctx context.Context, targets []Target, o WalkOptions) (*Repo
 					seenTarget[k] = true
 					next = append(next, rt)
 				case subtypeNVMe:
-					if !seenNQN[ent.SubNQN] {
-						seenNQN[ent.SubNQN] = true
-						rep.offered = append(rep.offered, ent.SubNQN)
-					}
-					if o.Match != "" && ent.SubNQN != o.Match {
-						continue
-					}
-					p := pathOptions(o.Template, ent)
+					p := pathOptions(o, r.Target, ent)
 					k := keyOf(p)
 					if seenPath[k] {
 						continue
@@ -189,6 +217,9 @@ func (e *Edge) Walk(ctx context.Context, targets []Target, o WalkOptions) (*Repo
 		level = next
 	}
 	for i := range rep.Paths {
+		if rep.Paths[i].Outcome == Skipped {
+			continue
+		}
 		if c := ix.Lookup(keyOf(rep.Paths[i].Options)); c != nil {
 			rep.Paths[i].Outcome, rep.Paths[i].Device = AlreadyConnected, c.Name
 		}
@@ -196,18 +227,50 @@ func (e *Edge) Walk(ctx context.Context, targets []Target, o WalkOptions) (*Repo
 	return rep, nil
 }
 
-// pathOptions builds the I/O connect of one discovery log entry.
-func pathOptions(template fabrics.Options, ent discovery.Entry) fabrics.Options {
-	o := template
-	o.Transport = discovery.TrTypeString(ent.TrType)
-	o.Traddr, o.Trsvcid, o.NQN = ent.TrAddr, ent.TrSvcID, ent.SubNQN
+// pathOptions builds the I/O connect of one discovery log entry: the
+// template, with the host address and interface of the discovery controller
+// that listed it when the template has none (FC needs its host_traddr),
+// then what o.Configure adds, then the defaults.
+func pathOptions(w WalkOptions, via Target, ent discovery.Entry) fabrics.Options {
+	o := w.Template
+	o.Transport, o.Traddr, o.Trsvcid, _ = entryAddress(ent)
+	o.NQN = ent.SubNQN
 	o.Discovery = false
+	if o.HostTraddr == "" && o.HostIface == "" {
+		o.HostTraddr, o.HostIface = via.Options.HostTraddr, via.Options.HostIface
+	}
+	if w.Configure != nil {
+		w.Configure(&o)
+	}
 	o = IOOptions(o)
 	if ent.TReq&treqNoSQFlow != 0 && !o.DisableSQFlow {
 		o.DisableSQFlow = true
 		o.Defaults["disable_sqflow"] = true
 	}
 	return o
+}
+
+// entrySkip says why a referral or subsystem entry listed by the discovery
+// controller via is not followed, or returns "".
+func entrySkip(via Target, ent discovery.Entry) string {
+	transport, _, _, skip := entryAddress(ent)
+	if skip == "" && transport != via.Options.Transport {
+		skip = transportSkip(transport, via.Options.Transport, ent.SubType == subtypeReferral)
+	}
+	switch {
+	case skip == "":
+		return ""
+	case ent.SubType == subtypeReferral:
+		return "referral " + skip
+	}
+	return "entry " + skip
+}
+
+func skippedPath(via Target, ent discovery.Entry, skip string) PathResult {
+	var o fabrics.Options
+	o.Transport, o.Traddr, o.Trsvcid, _ = entryAddress(ent)
+	o.NQN = ent.SubNQN
+	return PathResult{Options: o, Via: via, Outcome: Skipped, Err: errors.New(skip)}
 }
 
 // ConnectPaths connects every path of r that is not connected yet, one

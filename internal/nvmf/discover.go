@@ -252,8 +252,12 @@ func isDiscoveryController(c *sysfs.Controller) bool {
 // entryTarget is the discovery target a referral entry points at.
 func entryTarget(parent Target, e discovery.Entry) Target {
 	o := parent.Options
-	o.Transport = discovery.TrTypeString(e.TrType)
-	o.Traddr, o.Trsvcid, o.NQN = e.TrAddr, e.TrSvcID, e.SubNQN
+	o.Transport, o.Traddr, o.Trsvcid, _ = entryAddress(e)
+	o.NQN = e.SubNQN
 	o.Discovery = false
-	return Target{Options: o, Where: "referral from " + parent.Options.Traddr + ":" + parent.Options.Trsvcid}
+	where := parent.Options.Traddr
+	if parent.Options.Trsvcid != "" {
+		where += ":" + parent.Options.Trsvcid
+	}
+	return Target{Options: o, Where: "referral from " + where}
 }

@@ -83,6 +83,7 @@ discovery depth 1 rdma 10.0.0.2:4420 via nvme0, 5 records
 discovery depth 2 rdma 10.0.0.3:4420 via nvme0, 3 records
 path rdma 10.0.0.1:4420 nqn.2026-11.io.example:sub1 via 10.0.0.1: not attempted 
 path rdma 10.0.0.1:4420 nqn.2026-11.io.example:sub2 via 10.0.0.1: not attempted 
+path tcp 10.0.0.1:4420 nqn.2026-11.io.example:tcp-only via 10.0.0.1: skipped 
 path rdma 10.0.0.2:4420 nqn.2026-11.io.example:sub1 via 10.0.0.2: not attempted 
 path rdma 10.0.0.2:4420 nqn.2026-11.io.example:sub3 via 10.0.0.2: not attempted 
 path rdma 10.0.0.3:4420 nqn.2026-11.io.example:sub4 via 10.0.0.3: not attempted 
@@ -149,6 +150,7 @@ func TestWalkFindsConnectedPathsInSysfs(t *testing.T) {
 			want: `discovery depth 0 rdma 169.254.99.1:4420 via nvme5, 4 records
 path rdma 169.254.99.1:4420 nqn.2026-11.io.gonvme:test1 via 169.254.99.1: already connected nvme0
 path rdma 169.254.99.1:4420 nqn.2026-11.io.gonvme:test2 via 169.254.99.1: already connected nvme2
+path tcp 127.0.0.1:4420 nqn.2014-08.org.nvmexpress.discovery via 169.254.99.1: skipped 
 `,
 		},
 		{
@@ -157,6 +159,7 @@ path rdma 169.254.99.1:4420 nqn.2026-11.io.gonvme:test2 via 169.254.99.1: alread
 			want: `discovery depth 0 tcp 127.0.0.1:4420 via nvme4, 4 records
 path tcp 127.0.0.1:4420 nqn.2026-11.io.gonvme:test1 via 127.0.0.1: already connected nvme1
 path tcp 127.0.0.1:4420 nqn.2026-11.io.gonvme:test2 via 127.0.0.1: already connected nvme3
+path rdma 169.254.99.1:4420 nqn.2014-08.org.nvmexpress.discovery via 127.0.0.1: skipped 
 `,
 		},
 	}

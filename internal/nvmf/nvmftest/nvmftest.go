@@ -208,6 +208,9 @@ type Kernel struct {
 	// OnCreate, when set, runs at the start of every write (for example to
 	// cancel a context at a chosen moment).
 	OnCreate func(opts map[string]string)
+	// Unloaded names transports whose host driver module is not loaded:
+	// the kernel finds no handler for them and refuses with EINVAL.
+	Unloaded map[string]bool
 
 	mu      sync.Mutex
 	writes  []string
@@ -245,13 +248,15 @@ func (k *Kernel) Create(opts string) (fabrics.Reply, error) {
 	k.writes = append(k.writes, opts)
 	fail := k.Fail
 	k.mu.Unlock()
-	if errno := kernelRefuses(m); errno != 0 {
-		return fabrics.Reply{}, &fabrics.KernelError{Op: "connect", Path: k.fs.Path(fabrics.DevicePath), Errno: errno}
+	errno := kernelRefuses(m)
+	if errno == 0 {
+		errno = k.refuse(m)
 	}
-	if fail != nil {
-		if errno := fail(m); errno != 0 {
-			return fabrics.Reply{}, &fabrics.KernelError{Op: "connect", Path: k.fs.Path(fabrics.DevicePath), Errno: errno}
-		}
+	if errno == 0 && fail != nil {
+		errno = fail(m)
+	}
+	if errno != 0 {
+		return fabrics.Reply{}, &fabrics.KernelError{Op: "connect", Path: k.fs.Path(fabrics.DevicePath), Errno: errno}
 	}
 	k.mu.Lock()
 	defer k.mu.Unlock()
@@ -262,7 +267,11 @@ func (k *Kernel) Create(opts string) (fabrics.Reply, error) {
 		}
 	}
 	name := "nvme" + strconv.Itoa(n)
-	addr := "traddr=" + m["traddr"] + ",trsvcid=" + m["trsvcid"]
+	// nvmf_get_address: each token only when it was given.
+	addr := "traddr=" + m["traddr"]
+	if v, ok := m["trsvcid"]; ok {
+		addr += ",trsvcid=" + v
+	}
 	if v, ok := m["host_traddr"]; ok {
 		addr += ",host_traddr=" + v
 	}
