@@ -50,6 +50,7 @@ type Env struct {
 
 	journal *kmsg.Journal
 	ids     map[[2]string]nqn.Identity // resolved once per run, see identity
+	json    *jsonConfig                // config.json, once read
 	stop    context.CancelFunc         // of the context Interrupts made
 }
 

@@ -76,6 +76,13 @@ func idempotentFlag() cli.Flag {
 }
 
 func (env *Env) connectOne(c *cli.Context, o fabrics.Options, format string) error {
+	cfg := env.jsonHosts(c.String("config"))
+	if len(cfg.errs) > 0 {
+		return fmt.Errorf("%w\n  nothing was connected: fix the configuration, or leave it out with -J none", errors.Join(cfg.errs...))
+	}
+	if configure := env.configure(c.String("config")); configure != nil {
+		configure(&o)
+	}
 	o = nvmf.IOOptions(o)
 	if err := o.Validate(); err != nil {
 		return &usageError{err}
@@ -135,7 +142,8 @@ func (env *Env) connectByNQN(c *cli.Context, o fabrics.Options, format string) e
 	env.startJournal()
 	defer env.stopJournal()
 	failed := env.reportAll(cfgErrs)
-	rep, err := env.Edge.Walk(env.interruptible(), targets, nvmf.WalkOptions{Template: o, Match: o.NQN})
+	rep, err := env.Edge.Walk(env.interruptible(), targets, nvmf.WalkOptions{Template: o, Match: o.NQN,
+		Configure: env.configure(c.String("config"))})
 	if err != nil {
 		return err
 	}

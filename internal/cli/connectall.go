@@ -32,6 +32,10 @@ func connectAllCommand(env *Env) *cli.Command {
 			if err != nil {
 				return err
 			}
+			if c.IsSet("transport") || c.IsSet("traddr") {
+				// The paths still take config.json's settings.
+				cfgErrs = append(cfgErrs, env.jsonHosts(c.String("config")).errs...)
+			}
 			if c.Bool("dry-run") {
 				return env.dryRunDiscovery("connect-all", targets, cfgErrs,
 					nvmf.DiscoverOptions{Persistent: c.Bool("persistent"), Force: c.Bool("force")})
@@ -47,6 +51,7 @@ func connectAllCommand(env *Env) *cli.Command {
 				Persistent: c.Bool("persistent"),
 				Force:      c.Bool("force"),
 				Template:   base,
+				Configure:  env.configure(c.String("config")),
 			})
 			if err != nil {
 				return err

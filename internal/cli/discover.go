@@ -96,7 +96,9 @@ func discoverCommand(env *Env) *cli.Command {
 			defer env.stopJournal()
 			failed := env.reportAll(cfgErrs)
 			for _, t := range targets {
-				d, err := env.Edge.Discover(t, dopts)
+				to := dopts
+				to.Persistent = to.Persistent || t.Persistent
+				d, err := env.Edge.Discover(t, to)
 				if err != nil {
 					env.report(env.explain(err, t.Options))
 					failed = true

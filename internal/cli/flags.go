@@ -84,6 +84,12 @@ func urfaveFlags(taken ...string) []cli.Flag {
 	return fl
 }
 
+// noneMeansUnset are the flags whose value "none" means not given, as
+// libnvme reads them: nvme-cli's udev rules and nvmf-connect@.service pass
+// --trsvcid=none for FC and --host-traddr=none, --host-iface=none when
+// there is none.
+var noneMeansUnset = map[string]bool{"trsvcid": true, "host-traddr": true, "host-iface": true}
+
 // optionsFrom builds the fabrics options from flag values; lookup returns a
 // flag's value and whether it was given. Numbers are checked here, so the
 // message names the flag as the user typed it.
@@ -104,6 +110,10 @@ func optionsFrom(lookup func(long string) (string, bool)) (fabrics.Options, erro
 			}
 		case kindBool:
 			if v != "true" {
+				continue
+			}
+		default:
+			if v == "none" && noneMeansUnset[f.long] {
 				continue
 			}
 		}

@@ -1,9 +1,7 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
-	"os"
 
 	"github.com/urfave/cli/v2"
 
@@ -114,36 +112,14 @@ func validateTarget(o fabrics.Options) error {
 // manages (their "application" is set and differs) are skipped, as
 // nvme-cli 2.16's --context does.
 func (env *Env) configuredTargets(jsonPath, context string, base fabrics.Options) ([]nvmf.Target, []error) {
+	errs := append([]error(nil), env.jsonHosts(jsonPath).errs...)
 	var targets []nvmf.Target
-	var errs []error
-	if jsonPath != "none" {
-		hosts, err := env.readJSONConfig(jsonPath)
-		if err != nil {
-			errs = append(errs, err)
+	for _, t := range env.jsonTargets(jsonPath, context, base) {
+		if err := validateTarget(t.Options); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", t.Where, err))
+			continue
 		}
-		for _, h := range hosts {
-			for _, s := range h.Subsystems {
-				if context != "" && s.Application != "" && s.Application != context {
-					continue
-				}
-				for _, p := range s.Ports {
-					o := base
-					o.Transport, o.Traddr, o.Trsvcid = p.Transport, p.Traddr, p.Trsvcid
-					if p.HostTraddr != "" {
-						o.HostTraddr = p.HostTraddr
-					}
-					if p.HostIface != "" {
-						o.HostIface = p.HostIface
-					}
-					o.HostNQN, o.HostID = hostOf(base, h)
-					if err := validateTarget(o); err != nil {
-						errs = append(errs, fmt.Errorf("%s: %w", p.Where, err))
-						continue
-					}
-					targets = append(targets, nvmf.Target{Options: o, Where: p.Where})
-				}
-			}
-		}
+		targets = append(targets, t)
 	}
 	lines, err := config.ReadDiscoveryConf(env.FS)
 	if err != nil {
@@ -166,7 +142,7 @@ func (env *Env) configuredTargets(jsonPath, context string, base fabrics.Options
 			errs = append(errs, fmt.Errorf("%s: %w", where, err))
 			continue
 		}
-		targets = append(targets, nvmf.Target{Options: o, Where: where})
+		targets = append(targets, nvmf.Target{Options: o, Where: where, Persistent: vals["persistent"] == "true"})
 	}
 	return targets, errs
 }
@@ -176,66 +152,10 @@ func contextFlag() cli.Flag {
 	return &cli.StringFlag{Name: "context", Usage: "act only for `NAME`: skip config.json subsystems whose \"application\" is another one"}
 }
 
-func (env *Env) readJSONConfig(path string) ([]config.Host, error) {
-	if path == config.JSONConfigPath {
-		return config.ReadJSONConfig(env.FS)
-	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return nil, usageErrorf("--config: %v", err)
-		}
-		return nil, err
-	}
-	return config.ParseJSONConfig(b, path)
-}
-
-// mergeOptions lays the values set in over onto base.
+// mergeOptions lays the values a discovery.conf line sets over the command
+// line's base, which gives every other option (its address and NQN aside).
 func mergeOptions(base, over fabrics.Options) fabrics.Options {
 	o := over
-	o.Defaults = copyMap(base.Defaults)
-	strs := []struct {
-		dst *string
-		b   string
-	}{
-		{&o.HostNQN, base.HostNQN}, {&o.HostID, base.HostID}, {&o.HostTraddr, base.HostTraddr},
-		{&o.HostIface, base.HostIface}, {&o.DHCHAPSecret, base.DHCHAPSecret},
-	}
-	for _, s := range strs {
-		if *s.dst == "" {
-			*s.dst = s.b
-		}
-	}
-	if over.HostNQN != "" {
-		delete(o.Defaults, "hostnqn")
-	}
-	if over.HostID != "" {
-		delete(o.Defaults, "hostid")
-	}
-	ints := []struct {
-		dst **int
-		b   *int
-	}{
-		{&o.NrIOQueues, base.NrIOQueues}, {&o.NrWriteQueues, base.NrWriteQueues}, {&o.NrPollQueues, base.NrPollQueues},
-		{&o.QueueSize, base.QueueSize}, {&o.KeepAliveTmo, base.KeepAliveTmo}, {&o.ReconnectDelay, base.ReconnectDelay},
-		{&o.CtrlLossTmo, base.CtrlLossTmo}, {&o.FastIOFailTmo, base.FastIOFailTmo}, {&o.Tos, base.Tos},
-	}
-	for _, n := range ints {
-		if *n.dst == nil {
-			*n.dst = n.b
-		}
-	}
-	o.DuplicateConnect = o.DuplicateConnect || base.DuplicateConnect
-	o.DisableSQFlow = o.DisableSQFlow || base.DisableSQFlow
-	o.HdrDigest = o.HdrDigest || base.HdrDigest
-	o.DataDigest = o.DataDigest || base.DataDigest
+	o.FillFrom(addressless(base))
 	return o
-}
-
-func copyMap(m map[string]bool) map[string]bool {
-	c := make(map[string]bool, len(m))
-	for k, v := range m {
-		c[k] = v
-	}
-	return c
 }

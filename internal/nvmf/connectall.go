@@ -161,7 +161,7 @@ func (e *Edge) Walk(ctx context.Context, targets []Target, o WalkOptions) (*Repo
 					results[i].Err = fmt.Errorf("not asked: %w", err)
 					return
 				}
-				results[i].Found, results[i].Err = e.discover(ix, topo, t, DiscoverOptions{Persistent: o.Persistent, Force: o.Force})
+				results[i].Found, results[i].Err = e.discover(ix, topo, t, DiscoverOptions{Persistent: o.Persistent || t.Persistent, Force: o.Force})
 			}()
 		}
 		wg.Wait()
@@ -227,18 +227,17 @@ func (e *Edge) Walk(ctx context.Context, targets []Target, o WalkOptions) (*Repo
 	return rep, nil
 }
 
-// pathOptions builds the I/O connect of one discovery log entry: the
-// template, with the host address and interface of the discovery controller
-// that listed it when the template has none (FC needs its host_traddr),
-// then what o.Configure adds, then the defaults.
+// pathOptions builds the I/O connect of one discovery log entry, as
+// nvme-cli does: the settings of the discovery target that listed it (a
+// discovery.conf line or config.json port over the command line), then the
+// template for what they leave out, then what w.Configure adds, then the
+// defaults.
 func pathOptions(w WalkOptions, via Target, ent discovery.Entry) fabrics.Options {
-	o := w.Template
+	o := via.Options
+	o.FillFrom(w.Template)
 	o.Transport, o.Traddr, o.Trsvcid, _ = entryAddress(ent)
 	o.NQN = ent.SubNQN
 	o.Discovery = false
-	if o.HostTraddr == "" && o.HostIface == "" {
-		o.HostTraddr, o.HostIface = via.Options.HostTraddr, via.Options.HostIface
-	}
 	if w.Configure != nil {
 		w.Configure(&o)
 	}

@@ -42,6 +42,10 @@ func DefaultTrsvcid(transport string, discoveryController bool) string {
 type Target struct {
 	Options fabrics.Options
 	Where   string
+	// Persistent keeps the discovery controller made for this target, as
+	// configured for it (config.json "persistent", discovery.conf
+	// --persistent).
+	Persistent bool
 }
 
 // from says where the target was configured, for messages.
@@ -94,7 +98,7 @@ func discoveryOptions(o fabrics.Options, persistent bool) fabrics.Options {
 		o.Defaults["trsvcid"] = true
 	}
 	o.NrIOQueues, o.NrWriteQueues, o.NrPollQueues, o.QueueSize = nil, nil, nil, nil
-	o.DHCHAPSecret, o.DHCHAPCtrlSecret = "", ""
+	o.DHCHAPSecret, o.DHCHAPCtrlSecret, o.Concat = "", "", false // concat needs the secret
 	switch {
 	case persistent && o.KeepAliveTmo == nil:
 		o.KeepAliveTmo = fabrics.Int(PersistentDiscoveryKato)

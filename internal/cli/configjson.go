@@ -1,0 +1,127 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/gonvme/gonvme/fabrics"
+	"github.com/gonvme/gonvme/internal/config"
+	"github.com/gonvme/gonvme/internal/nvmf"
+	"github.com/gonvme/gonvme/nqn"
+)
+
+// jsonConfig is config.json as one command read it: the hosts, without the
+// ports that failed validation, and what was wrong.
+type jsonConfig struct {
+	hosts []config.Host
+	errs  []error
+}
+
+// jsonHosts reads the JSON configuration at path (config.JSONConfigPath, or
+// "none" for none) once per command. Every port is validated as its
+// connects would be (its transport, address and settings, for its
+// subsystem's NQN); a port that fails is dropped with an error naming it.
+func (env *Env) jsonHosts(path string) *jsonConfig {
+	if env.json != nil {
+		return env.json
+	}
+	env.json = &jsonConfig{}
+	if path == "none" {
+		return env.json
+	}
+	hosts, err := env.readJSONConfig(path)
+	if err != nil {
+		env.json.errs = append(env.json.errs, err)
+		return env.json
+	}
+	for hi := range hosts {
+		for si := range hosts[hi].Subsystems {
+			s := &hosts[hi].Subsystems[si]
+			valid := s.Ports[:0]
+			for _, p := range s.Ports {
+				if err := checkPort(s.NQN, p); err != nil {
+					env.json.errs = append(env.json.errs, fmt.Errorf("%s: %w", p.Where, err))
+					continue
+				}
+				valid = append(valid, p)
+			}
+			s.Ports = valid
+		}
+	}
+	env.json.hosts = hosts
+	return env.json
+}
+
+// checkPort validates a port's settings the way a connect to subsystem
+// subnqn through it would be validated.
+func checkPort(subnqn string, p config.Port) error {
+	o := p.Options()
+	o.Transport, o.Traddr, o.Trsvcid, o.NQN = p.Transport, p.Traddr, p.Trsvcid, subnqn
+	if o.Trsvcid == "" {
+		o.Trsvcid = nvmf.DefaultTrsvcid(o.Transport, true)
+	}
+	if err := o.Validate(); err != nil {
+		return &usageError{err}
+	}
+	return nil
+}
+
+// configure returns what adds config.json's settings to a connect, or nil
+// when there is no configuration.
+func (env *Env) configure(path string) func(*fabrics.Options) {
+	hosts := env.jsonHosts(path).hosts
+	if len(hosts) == 0 {
+		return nil
+	}
+	return func(o *fabrics.Options) { config.Configure(hosts, o) }
+}
+
+// jsonTargets lists the discovery controllers config.json configures: every
+// port, as nvme-cli asks them, with the well-known discovery NQN, or the
+// subsystem's own NQN for a port marked "discovery" (a unique discovery
+// controller), except the subsystems another application manages (see
+// configuredTargets). A port gives its host_traddr and host_iface, and keeps its
+// discovery controller when "persistent". Command-line values win.
+func (env *Env) jsonTargets(path, context string, base fabrics.Options) []nvmf.Target {
+	var targets []nvmf.Target
+	for _, h := range env.jsonHosts(path).hosts {
+		for _, s := range h.Subsystems {
+			if context != "" && s.Application != "" && s.Application != context {
+				continue
+			}
+			for _, p := range s.Ports {
+				o := addressless(base)
+				o.Transport, o.Traddr, o.Trsvcid = p.Transport, p.Traddr, p.Trsvcid
+				if p.Discovery && s.NQN != nqn.Discovery {
+					o.NQN = s.NQN
+				}
+				o.FillFrom(fabrics.Options{HostTraddr: p.HostTraddr, HostIface: p.HostIface})
+				o.HostNQN, o.HostID = hostOf(base, h)
+				targets = append(targets, nvmf.Target{Options: o, Where: p.Where, Persistent: p.Persistent})
+			}
+		}
+	}
+	return targets
+}
+
+// addressless is o without what names a controller (transport, address,
+// NQN), the part of the command line a configured target inherits.
+func addressless(o fabrics.Options) fabrics.Options {
+	o.Transport, o.Traddr, o.Trsvcid, o.NQN, o.Discovery = "", "", "", "", false
+	return o
+}
+
+func (env *Env) readJSONConfig(path string) ([]config.Host, error) {
+	if path == config.JSONConfigPath {
+		return config.ReadJSONConfig(env.FS)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, usageErrorf("--config: %v", err)
+		}
+		return nil, err
+	}
+	return config.ParseJSONConfig(b, path)
+}
