@@ -96,7 +96,7 @@ func TestConfigJSONBadPortRefused(t *testing.T) {
 			f := nvmftest.New(t, nvmftest.Empty)
 			f.WriteFile(t, "/etc/nvme/config.json", `[{"hostnqn":"`+nvmftest.HostNQN+`","subsystems":[{"nqn":"`+test1+`","ports":[{`+port+`}]}]}]`)
 			r := run(t, f, "connect", "-t", "tcp", "-a", tcpAddr, "-s", "4420", "-n", test1)
-			if r.code == 0 || !strings.Contains(r.stderr, "config.json:1") || len(f.Kernel.Writes()) != 0 {
+			if r.code != 2 || !strings.Contains(r.stderr, "config.json:1") || !strings.Contains(r.stderr, "-J none") || len(f.Kernel.Writes()) != 0 {
 				t.Errorf("%v\nwant a refusal naming config.json:1, nothing written", r)
 			}
 		})

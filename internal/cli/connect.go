@@ -78,7 +78,7 @@ func idempotentFlag() cli.Flag {
 func (env *Env) connectOne(c *cli.Context, o fabrics.Options, format string) error {
 	cfg := env.jsonHosts(c.String("config"))
 	if len(cfg.errs) > 0 {
-		return fmt.Errorf("%w\n  nothing was connected: fix the configuration, or leave it out with -J none", errors.Join(cfg.errs...))
+		return usageErrorf("%w\n  nothing was connected: fix the configuration, or leave it out with -J none", errors.Join(cfg.errs...))
 	}
 	if configure := env.configure(c.String("config")); configure != nil {
 		configure(&o)
