@@ -81,8 +81,9 @@ func (env *Env) configure(path string) func(*fabrics.Options) {
 // port, as nvme-cli asks them, with the well-known discovery NQN, or the
 // subsystem's own NQN for a port marked "discovery" (a unique discovery
 // controller), except the subsystems another application manages (see
-// configuredTargets). A port gives its host_traddr and host_iface, and keeps its
-// discovery controller when "persistent". Command-line values win.
+// configuredTargets). A port gives its host_traddr and host_iface, and keeps
+// its discovery controller when "persistent" (or its host says
+// "persistent_discovery_ctrl"). Command-line values win.
 func (env *Env) jsonTargets(path, context string, base fabrics.Options) []nvmf.Target {
 	var targets []nvmf.Target
 	for _, h := range env.jsonHosts(path).hosts {
@@ -98,7 +99,7 @@ func (env *Env) jsonTargets(path, context string, base fabrics.Options) []nvmf.T
 				}
 				o.FillFrom(fabrics.Options{HostTraddr: p.HostTraddr, HostIface: p.HostIface})
 				o.HostNQN, o.HostID = hostOf(base, h)
-				targets = append(targets, nvmf.Target{Options: o, Where: p.Where, Persistent: p.Persistent})
+				targets = append(targets, nvmf.Target{Options: o, Where: p.Where, Persistent: p.Persistent || h.PersistentDiscovery})
 			}
 		}
 	}

@@ -129,3 +129,32 @@ func TestDiscoveryConfKeepsCommandLineOptions(t *testing.T) {
 	}
 	wantTokens(t, write(t, f, "nqn="+test1), map[string]string{"dhchap_secret": specKey, "dhchap_ctrl_secret": specKey})
 }
+
+// A discovery controller configured as persistent stays after the run.
+func TestConfiguredPersistentDiscovery(t *testing.T) {
+	discoveryKept := func(f *nvmftest.Fake) bool {
+		for _, name := range f.Controllers(t) {
+			if b, _ := f.FS.ReadAttr("/sys/class/nvme/" + name + "/cntrltype"); b == "discovery" {
+				return true
+			}
+		}
+		return false
+	}
+	for name, files := range map[string][2]string{
+		"discovery.conf --persistent": {"/etc/nvme/discovery.conf", "--transport=tcp --traddr=127.0.0.1 --trsvcid=4420 --persistent\n"},
+		"config.json persistent":      {"/etc/nvme/config.json", `[{"hostnqn":"` + nvmftest.HostNQN + `","subsystems":[{"nqn":"nqn.2014-08.org.nvmexpress.discovery","ports":[{"transport":"tcp","traddr":"127.0.0.1","trsvcid":"4420","persistent":true}]}]}]`},
+		"persistent_discovery_ctrl":   {"/etc/nvme/config.json", `[{"hostnqn":"` + nvmftest.HostNQN + `","persistent_discovery_ctrl":true,"subsystems":[{"nqn":"nqn.2014-08.org.nvmexpress.discovery","ports":[{"transport":"tcp","traddr":"127.0.0.1","trsvcid":"4420"}]}]}]`},
+		"not persistent":              {"/etc/nvme/discovery.conf", "--transport=tcp --traddr=127.0.0.1 --trsvcid=4420\n"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			f := withPages(t, nvmftest.New(t, nvmftest.Empty))
+			f.WriteFile(t, files[0], files[1])
+			if r := run(t, f, "connect-all"); r.code != 0 {
+				t.Fatalf("%v", r)
+			}
+			if got, want := discoveryKept(f), name != "not persistent"; got != want {
+				t.Errorf("discovery controller kept: %v, want %v (controllers %v)", got, want, f.Controllers(t))
+			}
+		})
+	}
+}

@@ -18,10 +18,13 @@ const JSONConfigPath = "/etc/nvme/config.json"
 
 // Host is one entry of config.json's top-level array.
 type Host struct {
-	HostNQN    string // hostnqn (required)
-	HostID     string // hostid
-	DHCHAPKey  string // dhchap_key
-	Subsystems []Subsys
+	HostNQN   string // hostnqn (required)
+	HostID    string // hostid
+	DHCHAPKey string // dhchap_key
+	// PersistentDiscovery keeps every discovery controller of this host
+	// (persistent_discovery_ctrl).
+	PersistentDiscovery bool
+	Subsystems          []Subsys
 }
 
 // Subsys is one entry of a host's "subsystems".
@@ -146,6 +149,8 @@ func (w *walker) host(n *node, path string) Host {
 		HostNQN:   w.nqn(n, o, path, "hostnqn"),
 		HostID:    w.str(o, path, "hostid", false),
 		DHCHAPKey: w.str(o, path, "dhchap_key", true),
+
+		PersistentDiscovery: w.bool(o, path, "persistent_discovery_ctrl"),
 	}
 	for i, sn := range w.array(o, path, "subsystems") {
 		sp := fmt.Sprintf("%s.subsystems[%d]", path, i)

@@ -119,7 +119,7 @@ func TestParseJSONConfigIgnoresUnknownKeys(t *testing.T) {
 	  "persistent_discovery_ctrl":true, "future":{"a":[1,"x y",null]},
 	  "subsystems":[{"nqn":"nqn.2023-01.io.example:s","application":"x y","ports":[{"transport":"tcp","future_key":"k e y","other":1}]}]}]`
 	got, err := ParseJSONConfig([]byte(in), "c.json")
-	if err != nil || len(got) != 1 || got[0].Subsystems[0].Ports[0].Transport != "tcp" {
+	if err != nil || len(got) != 1 || got[0].Subsystems[0].Ports[0].Transport != "tcp" || !got[0].PersistentDiscovery {
 		t.Fatalf("unknown keys: %#v, %v", got, err)
 	}
 }
