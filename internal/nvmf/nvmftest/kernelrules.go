@@ -1,6 +1,7 @@
 package nvmftest
 
 import (
+	"regexp"
 	"syscall"
 
 	"github.com/google/uuid"
@@ -27,6 +28,62 @@ func kernelRefuses(m map[string]string) syscall.Errno {
 		}
 	}
 	if m["nqn"] == "" || m["transport"] == "" {
+		return syscall.EINVAL
+	}
+	return 0
+}
+
+// The options each transport driver of the 6.1 kernel takes
+// (drivers/nvme/host/fabrics.c NVMF_ALLOWED_OPTS and the required_opts and
+// allowed_opts of nvme_rdma_transport, nvme_tcp_transport, nvme_fc_transport
+// and nvme_loop_transport; tcp also takes the TLS tokens of later kernels).
+// Written out here rather than taken from package fabrics, so that a wrong
+// rule there shows up as a refused write.
+var (
+	genericOpts = words("transport", "nqn", "queue_size", "nr_io_queues", "keep_alive_tmo",
+		"hostnqn", "hostid", "duplicate_connect", "disable_sqflow", "discovery",
+		"fast_io_fail_tmo", "dhchap_secret", "dhchap_ctrl_secret")
+	transportOpts = map[string]struct{ required, allowed map[string]bool }{
+		"rdma": {words("traddr"), words("traddr", "trsvcid", "host_traddr", "reconnect_delay",
+			"ctrl_loss_tmo", "nr_write_queues", "nr_poll_queues", "tos")},
+		"tcp": {words("traddr"), words("traddr", "trsvcid", "host_traddr", "host_iface",
+			"reconnect_delay", "ctrl_loss_tmo", "nr_write_queues", "nr_poll_queues", "tos",
+			"hdr_digest", "data_digest", "tls", "keyring", "tls_key", "concat")},
+		"fc":   {words("traddr", "host_traddr"), words("traddr", "host_traddr", "reconnect_delay", "ctrl_loss_tmo")},
+		"loop": {nil, words("traddr")},
+	}
+	// fcAddr is what nvme_fc_parse_traddr accepts.
+	fcAddr = regexp.MustCompile(`^nn-(0x)?[0-9a-fA-F]{16}:pn-(0x)?[0-9a-fA-F]{16}$`)
+)
+
+func words(ws ...string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range ws {
+		m[w] = true
+	}
+	return m
+}
+
+// refuse returns the errno the kernel answers an option string with, or 0:
+// EINVAL for an unknown transport or one whose module Unloaded lists, a
+// token the transport does not take, a missing required token, or an FC
+// address nvme-fc cannot parse.
+func (k *Kernel) refuse(m map[string]string) syscall.Errno {
+	rules, ok := transportOpts[m["transport"]]
+	if !ok || k.Unloaded[m["transport"]] {
+		return syscall.EINVAL
+	}
+	for tok := range m {
+		if !genericOpts[tok] && !rules.allowed[tok] {
+			return syscall.EINVAL
+		}
+	}
+	for tok := range rules.required {
+		if _, ok := m[tok]; !ok {
+			return syscall.EINVAL
+		}
+	}
+	if m["transport"] == "fc" && (!fcAddr.MatchString(m["traddr"]) || !fcAddr.MatchString(m["host_traddr"])) {
 		return syscall.EINVAL
 	}
 	return 0
