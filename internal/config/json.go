@@ -208,12 +208,12 @@ func (w *walker) port(n *node, path string) Port {
 }
 
 // keyServiceKeys name TLS keys and keyrings in the kernel key service,
-// which libnvme looks up or imports by name; gonvme does not use the key
-// service, so it refuses them rather than connect without them.
+// which libnvme looks up or imports from config.json; gonvme refuses them
+// rather than connect without them.
 var keyServiceKeys = []string{"keyring", "tls_key", "tls_key_identity"}
 
-const keyServiceReason = "names a key or keyring of the kernel key service, which gonvme does not look up: " +
-	"remove the key and give the serial numbers on the command line (--keyring, --tls-key; 'keyctl show' lists them)"
+const keyServiceReason = "names a key or keyring of the kernel key service, which gonvme does not take from config.json: " +
+	"remove it and name the key on the command line (--tls-key-identity IDENTITY, or the serials with --keyring and --tls-key)"
 
 // nqn reads a required NQN key of the object n.
 func (w *walker) nqn(n *node, o *object, path, key string) string {
