@@ -155,7 +155,7 @@ func (env *Env) connectByNQN(c *cli.Context, o fabrics.Options, format string) e
 	}
 	if !rep.Connectable() {
 		for _, p := range rep.Paths {
-			env.printSkipped(p)
+			printSkipped(env.Stderr, p) // stdout is for the devices
 		}
 		env.report(env.notOffered(o.NQN, rep))
 		return errReported
@@ -164,7 +164,7 @@ func (env *Env) connectByNQN(c *cli.Context, o fabrics.Options, format string) e
 	for _, p := range rep.Paths {
 		switch p.Outcome {
 		case nvmf.Skipped:
-			env.printSkipped(p)
+			printSkipped(env.Stderr, p) // stdout is for the devices
 		case nvmf.Connected:
 			if err := env.printDevice(format, p.Device); err != nil {
 				return err

@@ -97,7 +97,7 @@ func (env *Env) printReport(rep *nvmf.Report, quiet, verbose bool) {
 			}
 		case nvmf.Skipped:
 			if !quiet {
-				env.printSkipped(p)
+				printSkipped(env.Stdout, p)
 			}
 		default:
 			env.report(env.explain(p.Err, p.Options))

@@ -104,3 +104,18 @@ func TestConnectAllReportsSkippedEntries(t *testing.T) {
 		t.Errorf("%v\nwant a skipped path with its reason", r)
 	}
 }
+
+// connect -n keeps stdout for the devices (-o json stays valid JSON): a
+// skipped path of the NQN is reported on stderr.
+func TestConnectByNQNReportsSkippedOnStderr(t *testing.T) {
+	f := nvmftest.New(t, nvmftest.Empty)
+	f.Admin.Logs[nvmftest.Target("rdma", rdmaAddr, "4420")] = nvmftest.Page(
+		nvmftest.Sub("rdma", rdmaAddr, "4420", test1),
+		nvmftest.Sub("tcp", tcpAddr, "4420", test1),
+	)
+	f.WriteFile(t, "/etc/nvme/discovery.conf", "--transport=rdma --traddr=169.254.99.1 --trsvcid=4420\n")
+	r := run(t, f, "connect", "-n", test1, "-o", "json")
+	if r.code != 0 || r.stdout != "{\n  \"device\": \"nvme0\"\n}\n" || !strings.Contains(r.stderr, "skipped tcp 127.0.0.1:4420 "+test1+": entry listed for tcp") {
+		t.Errorf("%v\nwant the device as JSON on stdout, the skipped tcp path on stderr", r)
+	}
+}

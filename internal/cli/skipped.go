@@ -2,22 +2,24 @@ package cli
 
 import (
 	"fmt"
+	"io"
 	"strconv"
 	"unicode"
 
 	"github.com/gonvme/gonvme/internal/nvmf"
 )
 
-// printSkipped writes the line of a discovery log entry that connect-all
-// or connect -n did not follow. Its address and NQN come from the network,
-// so anything but printable text in them is shown quoted and escaped.
-func (env *Env) printSkipped(p nvmf.PathResult) {
+// printSkipped writes to w the line of a discovery log entry that
+// connect-all or connect -n did not follow. Its address and NQN come from
+// the network, so anything but printable text in them is shown quoted and
+// escaped.
+func printSkipped(w io.Writer, p nvmf.PathResult) {
 	o := p.Options
 	addr := o.Traddr
 	if o.Trsvcid != "" {
 		addr += ":" + o.Trsvcid
 	}
-	fmt.Fprintf(env.Stdout, "skipped %s %s %s: %v\n", o.Transport, printable(addr), printable(o.NQN), p.Err)
+	fmt.Fprintf(w, "skipped %s %s %s: %v\n", o.Transport, printable(addr), printable(o.NQN), p.Err)
 }
 
 // printable returns s when it is plain printable text, else s quoted with
