@@ -7,6 +7,7 @@ import (
 
 	"github.com/gonvme/gonvme/fabrics"
 	"github.com/gonvme/gonvme/internal/config"
+	"github.com/gonvme/gonvme/internal/keyring"
 	"github.com/gonvme/gonvme/internal/nvmf"
 	"github.com/gonvme/gonvme/nqn"
 )
@@ -68,13 +69,54 @@ func checkPort(subnqn string, p config.Port) error {
 }
 
 // configure returns what adds config.json's settings to a connect, or nil
-// when there is no configuration.
-func (env *Env) configure(path string) func(*fabrics.Options) {
+// when there is no configuration. With tls, a port's keyring and
+// tls_key_identity are looked up as libnvme does: the keyring by its
+// description (.nvme when only an identity is given), the PSK by its
+// identity in that keyring; the serials go to the kernel as keyring= and
+// tls_key=. A TLS key given on the command line wins.
+func (env *Env) configure(path string) func(*fabrics.Options) error {
 	hosts := env.jsonHosts(path).hosts
 	if len(hosts) == 0 {
 		return nil
 	}
-	return func(o *fabrics.Options) { config.Configure(hosts, o) }
+	return func(o *fabrics.Options) error {
+		p := config.Configure(hosts, o)
+		if p == nil || !o.TLS || o.TLSKey != nil || (p.Keyring == "" && p.TLSKeyIdentity == "") {
+			return nil
+		}
+		if err := env.portKeys(o, *p); err != nil {
+			return fmt.Errorf("%s: %w", p.Where, err)
+		}
+		return nil
+	}
+}
+
+// portKeys sets o.Keyring and o.TLSKey from the names p gives.
+func (env *Env) portKeys(o *fabrics.Options, p config.Port) error {
+	name := p.Keyring
+	if name == "" {
+		name = defaultTLSKeyring
+	}
+	ring := 0
+	switch {
+	case o.Keyring != nil:
+		ring = *o.Keyring
+	default:
+		var err error
+		if ring, err = keyring.Find(env.FS, "keyring", name); err != nil {
+			return fmt.Errorf("keyring %q: %w; load nvme-keyring or create the keyring, and run as root", name, err)
+		}
+	}
+	o.Keyring = fabrics.Int(ring)
+	if p.TLSKeyIdentity == "" {
+		return nil
+	}
+	serial, err := env.Edge.SearchKey(ring, "psk", p.TLSKeyIdentity)
+	if err != nil {
+		return fmt.Errorf("tls_key_identity %q: %w; import the PSK first ('nvme tls-key --import')", p.TLSKeyIdentity, err)
+	}
+	o.TLSKey = fabrics.Int(serial)
+	return nil
 }
 
 // jsonTargets lists the discovery controllers config.json configures: every

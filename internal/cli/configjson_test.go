@@ -88,9 +88,9 @@ func TestConfigJSONSettingsReachTheConnect(t *testing.T) {
 
 func TestConfigJSONBadPortRefused(t *testing.T) {
 	for name, port := range map[string]string{
-		"digest over rdma":    `"transport":"rdma","traddr":"169.254.99.1","hdr_digest":true`,
-		"queue_size range":    `"transport":"tcp","traddr":"127.0.0.1","queue_size":4`,
-		"key service keyring": `"transport":"tcp","traddr":"127.0.0.1","keyring":".nvme"`,
+		"digest over rdma":  `"transport":"rdma","traddr":"169.254.99.1","hdr_digest":true`,
+		"queue_size range":  `"transport":"tcp","traddr":"127.0.0.1","queue_size":4`,
+		"tls_key to import": `"transport":"tcp","traddr":"127.0.0.1","tls_key":"NVMeTLSkey-1:01:x:"`,
 	} {
 		t.Run(name, func(t *testing.T) {
 			f := nvmftest.New(t, nvmftest.Empty)
@@ -157,4 +157,66 @@ func TestConfiguredPersistentDiscovery(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A port's keyring and tls_key_identity are looked up, with tls, and their
+// serials written as keyring= and tls_key=.
+func TestConfigJSONTLSKeys(t *testing.T) {
+	const (
+		identity = "NVMe0R01 " + nvmftest.HostNQN + " " + test1
+		ring     = 0x2387d6a0
+		psk      = 0x31c0ffee
+	)
+	port := func(extra string) string {
+		return `[{"hostnqn":"` + nvmftest.HostNQN + `","subsystems":[{"nqn":"` + test1 + `","ports":[{"transport":"tcp","traddr":"127.0.0.1","trsvcid":"4420"` +
+			extra + `}]}]}]`
+	}
+	newFake := func(t *testing.T, config string) *nvmftest.Fake {
+		f := withPages(t, nvmftest.New(t, nvmftest.Empty))
+		for _, tok := range []string{"tls", "keyring", "tls_key"} {
+			f.Kernel.Sup[tok] = true
+		}
+		f.WriteFile(t, "/proc/keys", "2387d6a0 I------     1 perm 1f0b0000     0     0 keyring   .nvme: 1\n"+
+			"1b6a3c52 I--Q---     2 perm 1f3f0000     0     0 keyring   other: empty\n")
+		f.Keys[nvmftest.KeyName(ring, "psk", identity)] = psk
+		f.WriteFile(t, "/etc/nvme/config.json", config)
+		return f
+	}
+	t.Run("connect", func(t *testing.T) {
+		f := newFake(t, port(`,"tls":true,"tls_key_identity":"`+identity+`"`))
+		if r := run(t, f, "connect", "-t", "tcp", "-a", tcpAddr, "-s", "4420", "-n", test1); r.code != 0 {
+			t.Fatalf("%v", r)
+		}
+		wantTokens(t, write(t, f, "nqn="+test1), map[string]string{"tls": "", "keyring": "596104864", "tls_key": "834732014"})
+	})
+	t.Run("connect-all, tls from the command line", func(t *testing.T) {
+		f := newFake(t, port(`,"keyring":".nvme","tls_key_identity":"`+identity+`"`))
+		if r := run(t, f, "connect-all", "-t", "tcp", "-a", tcpAddr, "-s", "4420", "--tls"); r.code != 0 {
+			t.Fatalf("%v", r)
+		}
+		wantTokens(t, write(t, f, "nqn="+test1), map[string]string{"tls": "", "keyring": "596104864", "tls_key": "834732014"})
+		if m := write(t, f, "nqn="+test2); hasKey(m, "tls_key") || hasKey(m, "keyring") {
+			t.Errorf("test2 took test1's key: %v", m)
+		}
+	})
+	t.Run("without tls the names are not used", func(t *testing.T) {
+		f := newFake(t, port(`,"tls_key_identity":"`+identity+`"`))
+		if r := run(t, f, "connect", "-t", "tcp", "-a", tcpAddr, "-s", "4420", "-n", test1); r.code != 0 {
+			t.Fatalf("%v", r)
+		}
+		if m := write(t, f, "nqn="+test1); hasKey(m, "tls_key") || hasKey(m, "keyring") {
+			t.Errorf("write %v", m)
+		}
+	})
+	t.Run("identity not in the keyring", func(t *testing.T) {
+		f := newFake(t, port(`,"tls":true,"keyring":"other","tls_key_identity":"`+identity+`"`))
+		r := run(t, f, "connect", "-t", "tcp", "-a", tcpAddr, "-s", "4420", "-n", test1)
+		if r.code != 1 || !strings.Contains(r.stderr, "config.json:1: tls_key_identity") || len(f.Kernel.Writes()) != 0 {
+			t.Errorf("%v\nwant exit 1 naming the port, nothing written", r)
+		}
+		r = run(t, f, "connect-all", "-t", "tcp", "-a", tcpAddr, "-s", "4420")
+		if r.code != 1 || !strings.Contains(r.stderr, "tls_key_identity") {
+			t.Errorf("connect-all: %v\nwant test1's path failed with the lookup error", r)
+		}
+	})
 }

@@ -81,7 +81,9 @@ func (env *Env) connectOne(c *cli.Context, o fabrics.Options, format string) err
 		return usageErrorf("%w\n  nothing was connected: fix the configuration, or leave it out with -J none", errors.Join(cfg.errs...))
 	}
 	if configure := env.configure(c.String("config")); configure != nil {
-		configure(&o)
+		if err := configure(&o); err != nil {
+			return err
+		}
 	}
 	o = nvmf.IOOptions(o)
 	if err := o.Validate(); err != nil {

@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"strconv"
+	"strings"
 
 	"github.com/gonvme/gonvme/internal/hostfs"
 	"github.com/gonvme/gonvme/nqn"
@@ -44,6 +45,10 @@ type Port struct {
 	HostIface     string // host_iface
 	DHCHAPKey     string // dhchap_key
 	DHCHAPCtrlKey string // dhchap_ctrl_key
+	// Keyring and TLSKeyIdentity name, with tls, the keyring (by
+	// description) and the TLS PSK in it (by identity) to connect with.
+	Keyring        string // keyring
+	TLSKeyIdentity string // tls_key_identity
 
 	NrIOQueues     *int // nr_io_queues
 	NrWriteQueues  *int // nr_write_queues
@@ -175,6 +180,9 @@ func (w *walker) port(n *node, path string) Port {
 		DHCHAPKey:     w.str(o, path, "dhchap_key", true),
 		DHCHAPCtrlKey: w.str(o, path, "dhchap_ctrl_key", true),
 
+		Keyring:        w.keyDesc(o, path, "keyring"),
+		TLSKeyIdentity: w.keyDesc(o, path, "tls_key_identity"),
+
 		NrIOQueues:     w.int(o, path, "nr_io_queues"),
 		NrWriteQueues:  w.int(o, path, "nr_write_queues"),
 		NrPollQueues:   w.int(o, path, "nr_poll_queues"),
@@ -199,21 +207,40 @@ func (w *walker) port(n *node, path string) Port {
 	if p.Transport == "" {
 		w.fail(n, path, `missing "transport"`)
 	}
-	for _, key := range keyServiceKeys {
-		if v := o.vals[key]; v != nil {
-			w.fail(v, path+"."+key, keyServiceReason)
-		}
+	if v := o.vals["tls_key"]; v != nil {
+		w.fail(v, path+".tls_key", tlsKeyReason)
 	}
 	return p
 }
 
-// keyServiceKeys name TLS keys and keyrings in the kernel key service,
-// which libnvme looks up or imports from config.json; gonvme refuses them
-// rather than connect without them.
-var keyServiceKeys = []string{"keyring", "tls_key", "tls_key_identity"}
+// tlsKeyReason refuses a port's tls_key: a PSK in interchange form that
+// libnvme imports into the kernel keyring before connecting, which gonvme
+// does not do.
+const tlsKeyReason = "is a TLS PSK for libnvme to import into the kernel keyring, which gonvme does not do: " +
+	"import it first ('nvme tls-key --import') and name it with \"tls_key_identity\" instead"
 
-const keyServiceReason = "names a key or keyring of the kernel key service, which gonvme does not take from config.json: " +
-	"remove it and name the key on the command line (--tls-key-identity IDENTITY, or the serials with --keyring and --tls-key)"
+// maxKeyDescription is the kernel's limit on a key description.
+const maxKeyDescription = 4095
+
+// keyDesc reads the description of a kernel key or keyring. It is looked
+// up, never written into the option string, so white space is allowed
+// (PSK identities have it); control characters are not.
+func (w *walker) keyDesc(o *object, path, key string) string {
+	v := o.vals[key]
+	if v == nil {
+		return ""
+	}
+	s, ok := v.value.(string)
+	switch {
+	case !ok:
+		w.fail(v, path+"."+key, "must be a string, not "+v.kind())
+	case s == "" || len(s) > maxKeyDescription:
+		w.fail(v, path+"."+key, fmt.Sprintf("must be a key description of 1 to %d bytes", maxKeyDescription))
+	case strings.IndexFunc(s, isControl) >= 0:
+		w.fail(v, path+"."+key, fmt.Sprintf("%q contains a control character", s))
+	}
+	return s
+}
 
 // nqn reads a required NQN key of the object n.
 func (w *walker) nqn(n *node, o *object, path, key string) string {

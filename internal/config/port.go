@@ -54,8 +54,9 @@ func sameAddr(a, b string) bool {
 // does on every connect. A host whose hostnqn is o.HostNQN gives its
 // dhchap_key; among its subsystems named o.NQN, the first port that Matches
 // o gives its options. Either fills only what o leaves unset or holds only
-// as a default. It returns where the port is ("" when none matched).
-func Configure(hosts []Host, o *fabrics.Options) string {
+// as a default. It returns that port (nil when none matched), whose
+// Keyring and TLSKeyIdentity are for the caller to look up.
+func Configure(hosts []Host, o *fabrics.Options) *Port {
 	for _, h := range hosts {
 		if h.HostNQN != o.HostNQN {
 			continue
@@ -67,14 +68,14 @@ func Configure(hosts []Host, o *fabrics.Options) string {
 			if s.NQN != o.NQN {
 				continue
 			}
-			for _, p := range s.Ports {
-				if p.Matches(*o) {
-					o.FillFrom(p.Options())
-					return p.Where
+			for i := range s.Ports {
+				if s.Ports[i].Matches(*o) {
+					o.FillFrom(s.Ports[i].Options())
+					return &s.Ports[i]
 				}
 			}
 		}
-		return ""
+		return nil
 	}
-	return ""
+	return nil
 }

@@ -38,14 +38,25 @@ func TestPortOptionsHonoursEveryLibnvmeKey(t *testing.T) {
 	}
 }
 
-func TestParseJSONConfigRefusesKeyServiceNames(t *testing.T) {
-	for _, key := range []string{"keyring", "tls_key", "tls_key_identity"} {
-		in := `[{"hostnqn":"` + hostA + `","subsystems":[{"nqn":"` + subA + `","ports":[{"transport":"tcp",
-		  "` + key + `":"x"}]}]}]`
-		_, err := ParseJSONConfig([]byte(in), "c.json")
-		if err == nil || !strings.Contains(err.Error(), "ports[0]."+key+": names a key or keyring") || !strings.Contains(err.Error(), "--keyring") {
-			t.Errorf("%s: err = %v, want it refused with a hint", key, err)
+func TestParseJSONConfigKeyService(t *testing.T) {
+	in := `[{"hostnqn":"` + hostA + `","subsystems":[{"nqn":"` + subA + `","ports":[{"transport":"tcp","tls":true,
+	  "keyring":".nvme","tls_key_identity":"NVMe0R01 ` + hostA + ` ` + subA + `"}]}]}]`
+	hosts, err := ParseJSONConfig([]byte(in), "c.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := hosts[0].Subsystems[0].Ports[0]; p.Keyring != ".nvme" || p.TLSKeyIdentity != "NVMe0R01 "+hostA+" "+subA {
+		t.Errorf("port %+v: want the keyring and identity as written", p)
+	}
+	for key, val := range map[string]string{"tls_key": `"NVMeTLSkey-1:01:abc:"`, "keyring": `""`, "tls_key_identity": `"a\u0007b"`} {
+		in := `[{"hostnqn":"` + hostA + `","subsystems":[{"nqn":"` + subA + `","ports":[{"transport":"tcp","` + key + `":` + val + `}]}]}]`
+		if _, err := ParseJSONConfig([]byte(in), "c.json"); err == nil || !strings.Contains(err.Error(), "ports[0]."+key+": ") {
+			t.Errorf("%s %s: err = %v, want it refused", key, val, err)
 		}
+	}
+	_, err = ParseJSONConfig([]byte(`[{"hostnqn":"`+hostA+`","subsystems":[{"nqn":"`+subA+`","ports":[{"transport":"tcp","tls_key":"x"}]}]}]`), "c.json")
+	if err == nil || !strings.Contains(err.Error(), "tls_key_identity") {
+		t.Errorf("tls_key: %v, want a pointer to tls_key_identity", err)
 	}
 }
 
@@ -80,8 +91,8 @@ func TestConfigure(t *testing.T) {
 	}}}
 	o := fabrics.Options{Transport: "tcp", Traddr: "127.0.0.1", Trsvcid: "4420", NQN: subA, HostNQN: hostA,
 		NrIOQueues: n(4), CtrlLossTmo: n(600), Defaults: map[string]bool{"ctrl_loss_tmo": true}}
-	if where := Configure(hosts, &o); where != "c.json:5" {
-		t.Errorf("Configure matched %q, want c.json:5", where)
+	if p := Configure(hosts, &o); p == nil || p.Where != "c.json:5" {
+		t.Errorf("Configure matched %+v, want c.json:5", p)
 	}
 	want := fabrics.Options{Transport: "tcp", Traddr: "127.0.0.1", Trsvcid: "4420", NQN: subA, HostNQN: hostA,
 		NrIOQueues: n(4), QueueSize: n(32), CtrlLossTmo: n(-1), DHCHAPSecret: keyA, Defaults: map[string]bool{}}
@@ -89,7 +100,7 @@ func TestConfigure(t *testing.T) {
 		t.Errorf("Configure\n got %+v\nwant %+v", o, want)
 	}
 	other := fabrics.Options{Transport: "tcp", Traddr: "127.0.0.1", NQN: subA, HostNQN: "nqn.2014-08.org.example:another"}
-	if where := Configure(hosts, &other); where != "" || other.QueueSize != nil || other.DHCHAPSecret != "" {
-		t.Errorf("another host NQN took %q: %+v", where, other)
+	if p := Configure(hosts, &other); p != nil || other.QueueSize != nil || other.DHCHAPSecret != "" {
+		t.Errorf("another host NQN took %+v: %+v", p, other)
 	}
 }

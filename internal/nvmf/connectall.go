@@ -119,8 +119,9 @@ type WalkOptions struct {
 	// Match, when set, keeps only the subsystems with this NQN.
 	Match string
 	// Configure, when set, adds configured settings to each I/O connect
-	// before the defaults are filled in (config.json's ports).
-	Configure func(*fabrics.Options)
+	// before the defaults are filled in (config.json's ports); a path it
+	// fails for is Failed with its error.
+	Configure func(*fabrics.Options) error
 }
 
 // Walk asks every target and, breadth first, every discovery controller
@@ -204,20 +205,24 @@ func (e *Edge) Walk(ctx context.Context, targets []Target, o WalkOptions) (*Repo
 					seenTarget[k] = true
 					next = append(next, rt)
 				case subtypeNVMe:
-					p := pathOptions(o, r.Target, ent)
+					p, err := pathOptions(o, r.Target, ent)
 					k := keyOf(p)
 					if seenPath[k] {
 						continue
 					}
 					seenPath[k] = true
-					rep.Paths = append(rep.Paths, PathResult{Options: p, Via: r.Target, Outcome: NotAttempted})
+					pr := PathResult{Options: p, Via: r.Target, Outcome: NotAttempted}
+					if err != nil {
+						pr.Outcome, pr.Err = Failed, err
+					}
+					rep.Paths = append(rep.Paths, pr)
 				}
 			}
 		}
 		level = next
 	}
 	for i := range rep.Paths {
-		if rep.Paths[i].Outcome == Skipped {
+		if rep.Paths[i].Outcome != NotAttempted {
 			continue
 		}
 		if c := ix.Lookup(keyOf(rep.Paths[i].Options)); c != nil {
@@ -232,21 +237,22 @@ func (e *Edge) Walk(ctx context.Context, targets []Target, o WalkOptions) (*Repo
 // discovery.conf line or config.json port over the command line), then the
 // template for what they leave out, then what w.Configure adds, then the
 // defaults.
-func pathOptions(w WalkOptions, via Target, ent discovery.Entry) fabrics.Options {
+func pathOptions(w WalkOptions, via Target, ent discovery.Entry) (fabrics.Options, error) {
 	o := via.Options
 	o.FillFrom(w.Template)
 	o.Transport, o.Traddr, o.Trsvcid, _ = entryAddress(ent)
 	o.NQN = ent.SubNQN
 	o.Discovery = false
+	var err error
 	if w.Configure != nil {
-		w.Configure(&o)
+		err = w.Configure(&o)
 	}
 	o = IOOptions(o)
 	if ent.TReq&treqNoSQFlow != 0 && !o.DisableSQFlow {
 		o.DisableSQFlow = true
 		o.Defaults["disable_sqflow"] = true
 	}
-	return o
+	return o, err
 }
 
 // entrySkip says why a referral or subsystem entry listed by the discovery
