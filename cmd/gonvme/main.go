@@ -6,8 +6,6 @@ package main
 import (
 	"context"
 	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/gonvme/gonvme/internal/cli"
 	"github.com/gonvme/gonvme/internal/hostfs"
@@ -27,10 +25,12 @@ func main() {
 		Version: version,
 		Commit:  commit,
 		// SIGINT and SIGTERM cancel the commands that change kernel
-		// state, which then clean up; the others just end.
+		// state, which then clean up (a second signal ends them at
+		// once); the others just end.
 		Interrupts: func() (context.Context, context.CancelFunc) {
-			return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+			return cli.InterruptContext(os.Stderr)
 		},
-		IsRoot: func() bool { return os.Geteuid() == 0 },
+		Terminal: func() bool { return cli.IsTerminal(os.Stderr) },
+		IsRoot:   func() bool { return os.Geteuid() == 0 },
 	}, os.Args[1:]))
 }

@@ -11,7 +11,6 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/gonvme/gonvme/internal/hostfs"
-	"github.com/gonvme/gonvme/internal/kmsg"
 	"github.com/gonvme/gonvme/internal/nvmf"
 	"github.com/gonvme/gonvme/nqn"
 )
@@ -48,7 +47,14 @@ type Env struct {
 	// process environment.
 	LookupEnv func(string) (string, bool)
 
-	journal *kmsg.Journal
+	// OpenKernelLog opens the kernel log the explanations quote; nil
+	// means /dev/kmsg under FS.
+	OpenKernelLog func() (KernelLogSource, error)
+	// Terminal reports whether stderr is a terminal (progress lines are
+	// drawn only there); nil means it is not.
+	Terminal func() bool
+
+	journal KernelLogSource
 	ids     map[[2]string]nqn.Identity // resolved once per run, see identity
 	json    *jsonConfig                // config.json, once read
 	stop    context.CancelFunc         // of the context Interrupts made

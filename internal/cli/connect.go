@@ -11,6 +11,7 @@ import (
 	"github.com/gonvme/gonvme/fabrics"
 	"github.com/gonvme/gonvme/internal/config"
 	"github.com/gonvme/gonvme/internal/nvmf"
+	"github.com/gonvme/gonvme/internal/render"
 	"github.com/gonvme/gonvme/nqn"
 )
 
@@ -100,7 +101,7 @@ func (env *Env) connectOne(c *cli.Context, o fabrics.Options, format string) err
 	dev, err := env.Edge.Connect(o)
 	if errors.Is(err, nvmf.ErrAlreadyConnected) {
 		if !c.Bool("idempotent") || c.Bool("verbose") {
-			fmt.Fprintf(env.Stderr, "already connected: %s is %s\n", o.Target(), dev)
+			fmt.Fprintln(env.Stderr, alreadyConnected(o.Target(), dev))
 		}
 		return nil
 	}
@@ -162,7 +163,7 @@ func (env *Env) connectByNQN(c *cli.Context, o fabrics.Options, format string) e
 		env.report(env.notOffered(o.NQN, rep))
 		return errReported
 	}
-	env.Edge.ConnectPaths(env.interruptible(), rep)
+	env.connectPaths(rep, false)
 	for _, p := range rep.Paths {
 		switch p.Outcome {
 		case nvmf.Skipped:
@@ -173,10 +174,10 @@ func (env *Env) connectByNQN(c *cli.Context, o fabrics.Options, format string) e
 			}
 		case nvmf.AlreadyConnected:
 			if !c.Bool("idempotent") || c.Bool("verbose") {
-				fmt.Fprintf(env.Stderr, "already connected: %s is %s\n", p.Options.Target(), p.Device)
+				fmt.Fprintln(env.Stderr, alreadyConnected(render.Escape(p.Options.Target()), p.Device))
 			}
 		default:
-			env.report(env.explain(p.Err, p.Options))
+			env.report(env.explain(networkError{p.Err}, p.Options))
 			failed = true
 		}
 	}
@@ -184,6 +185,15 @@ func (env *Env) connectByNQN(c *cli.Context, o fabrics.Options, format string) e
 		return errReported
 	}
 	return nil
+}
+
+// alreadyConnected says that the path target is there, served by the
+// controller dev ("" when it could not be named).
+func alreadyConnected(target, dev string) string {
+	if dev == "" {
+		return "already connected: " + target + " (the kernel reports it connected; 'gonvme list-subsys' shows its controller)"
+	}
+	return "already connected: " + target + " is " + dev
 }
 
 func isMissingTransport(err error) bool {
@@ -206,7 +216,7 @@ func (env *Env) notOffered(want string, rep *nvmf.Report) error {
 		msg += "\n  asked: " + strings.Join(asked, "\n         ")
 	}
 	if len(offered) > 0 {
-		msg += "\n  they offer (closest first): " + strings.Join(offered, ", ")
+		msg += "\n  they offer (closest first): " + escapeJoin(offered)
 	}
 	return errors.New(msg)
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/gonvme/gonvme/internal/nvmf"
+	"github.com/gonvme/gonvme/internal/render"
 )
 
 func connectAllCommand(env *Env) *cli.Command {
@@ -56,7 +57,7 @@ func connectAllCommand(env *Env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			env.Edge.ConnectPaths(env.interruptible(), rep)
+			env.connectPaths(rep, c.Bool("quiet"))
 			if format == "json" {
 				if err := writeJSON(env.Stdout, reportJSON(rep)); err != nil {
 					return err
@@ -81,26 +82,30 @@ func (env *Env) printReport(rep *nvmf.Report, quiet, verbose bool) {
 		switch {
 		case d.Err != nil:
 			discFailed++
-			env.report(env.explain(d.Err, d.Target.Options))
+			env.report(env.explain(networkError{d.Err}, d.Target.Options))
 		case verbose:
-			fmt.Fprintf(env.Stdout, "discovered %d records at %s through %s\n", len(d.Found.Log.Entries), d.Target, d.Found.Controller)
+			fmt.Fprintf(env.Stdout, "discovered %d records at %s through %s\n", len(d.Found.Log.Entries), render.Escape(d.Target.String()), d.Found.Controller)
 		}
 	}
 	for _, p := range rep.Paths {
 		counts[p.Outcome]++
 		switch p.Outcome {
 		case nvmf.Connected:
-			fmt.Fprintf(env.Stdout, "%s: connected %s\n", p.Device, p.Options.Target())
+			fmt.Fprintf(env.Stdout, "%s: connected %s\n", p.Device, render.Escape(p.Options.Target()))
 		case nvmf.AlreadyConnected:
 			if !quiet {
-				fmt.Fprintf(env.Stdout, "%s: already connected %s\n", p.Device, p.Options.Target())
+				dev := p.Device
+				if dev == "" {
+					dev = "(controller not found)"
+				}
+				fmt.Fprintf(env.Stdout, "%s: already connected %s\n", dev, render.Escape(p.Options.Target()))
 			}
 		case nvmf.Skipped:
 			if !quiet {
 				printSkipped(env.Stdout, p)
 			}
 		default:
-			env.report(env.explain(p.Err, p.Options))
+			env.report(env.explain(networkError{p.Err}, p.Options))
 		}
 	}
 	if discFailed > 0 || counts[nvmf.Failed] > 0 || counts[nvmf.NotAttempted] > 0 {

@@ -7,6 +7,8 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/gonvme/gonvme/internal/nvmf"
+	"github.com/gonvme/gonvme/internal/render"
+	"github.com/gonvme/gonvme/internal/sysfs"
 	"github.com/gonvme/gonvme/nqn"
 )
 
@@ -38,18 +40,32 @@ func disconnectCommand(env *Env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			devs, err := splitList(c.String("device"), "--device", checkControllerName)
+			devs, err := splitList(c.String("device"), "--device", checkDeviceName)
 			if err != nil {
 				return err
 			}
-			topo, err := env.Edge.ScanPaths()
+			ctrlDevs, nsDevs := splitNamespaces(devs)
+			scan := env.Edge.ScanPaths
+			if len(nsDevs) > 0 {
+				scan = env.Edge.Scan // with the namespaces and paths
+			}
+			topo, err := scan()
 			if err != nil {
 				return err
 			}
-			for _, d := range devs {
+			for _, d := range ctrlDevs {
 				if topo.Controller(d) == nil {
 					return fmt.Errorf("--device: controller %s does not exist (no %s); nothing was disconnected; see 'gonvme list-subsys'",
 						d, env.FS.Path("/sys/class/nvme/"+d))
+				}
+			}
+			perNS := make([][]string, len(nsDevs))
+			nsNQN := make([]string, len(nsDevs))
+			for i, ns := range nsDevs {
+				perNS[i], nsNQN[i] = nvmf.NamespaceControllers(topo, ns)
+				if len(perNS[i]) == 0 {
+					return fmt.Errorf("--device: no controller serves namespace %s (see %s); nothing was disconnected; see 'gonvme list-subsys'",
+						ns, env.FS.Path("/sys/block/"+ns))
 				}
 			}
 			if err := env.requireRoot("disconnect"); err != nil {
@@ -65,8 +81,15 @@ func disconnectCommand(env *Env) *cli.Command {
 					}
 				}
 			}
-			names = append(names, devs...)
-			results := env.Edge.DeleteControllers(env.interruptible(), dedupe(names), c.Int("workers"))
+			names = append(names, ctrlDevs...)
+			for _, cs := range perNS {
+				names = append(names, cs...)
+			}
+			var results []nvmf.DeleteResult
+			names = dedupe(names)
+			env.withProgress("disconnecting", false, len(names), func() {
+				results = env.Edge.DeleteControllers(env.interruptible(), names, c.Int("workers"))
+			})
 			failed := map[string]error{}
 			for _, r := range results {
 				if r.Err != nil {
@@ -74,6 +97,18 @@ func disconnectCommand(env *Env) *cli.Command {
 					env.report(fmt.Errorf("disconnecting %s: %w", r.Name, r.Err))
 				} else if c.Bool("verbose") {
 					fmt.Fprintf(env.Stdout, "%s: disconnected\n", r.Name)
+				}
+			}
+			for i, ns := range nsDevs {
+				var done []string
+				for _, name := range perNS[i] {
+					if failed[name] == nil {
+						done = append(done, name)
+					}
+				}
+				if len(done) > 0 {
+					fmt.Fprintf(env.Stdout, "%s: disconnected %s, the controller(s) serving it (subsystem %s)\n",
+						ns, strings.Join(done, ", "), render.Escape(nsNQN[i]))
 				}
 			}
 			if c.IsSet("nqn") {
@@ -130,7 +165,11 @@ func disconnectAllCommand(env *Env) *cli.Command {
 				return err
 			}
 			bad := 0
-			for _, r := range env.Edge.DeleteControllers(env.interruptible(), names, c.Int("workers")) {
+			var results []nvmf.DeleteResult
+			env.withProgress("disconnecting", false, len(names), func() {
+				results = env.Edge.DeleteControllers(env.interruptible(), names, c.Int("workers"))
+			})
+			for _, r := range results {
 				if r.Err != nil {
 					bad++
 					env.report(fmt.Errorf("disconnecting %s: %w", r.Name, r.Err))
@@ -171,12 +210,29 @@ func splitList(v, flag string, check func(string) error) ([]string, error) {
 	return out, nil
 }
 
-func checkControllerName(s string) error {
+// checkDeviceName accepts a controller (nvme0) or a namespace block
+// device (nvme0n1).
+func checkDeviceName(s string) error {
+	if _, _, ok := sysfs.SplitNamespaceName(s); ok {
+		return nil
+	}
 	rest, ok := strings.CutPrefix(s, "nvme")
 	if !ok || rest == "" || strings.Trim(rest, "0123456789") != "" {
-		return fmt.Errorf("%q is not a controller name such as nvme0 or /dev/nvme0", s)
+		return fmt.Errorf("%q is not a controller such as nvme0 or /dev/nvme0, nor a namespace such as /dev/nvme0n1", s)
 	}
 	return nil
+}
+
+// splitNamespaces separates namespace device names from controller names.
+func splitNamespaces(devs []string) (ctrls, namespaces []string) {
+	for _, d := range devs {
+		if _, _, ok := sysfs.SplitNamespaceName(d); ok {
+			namespaces = append(namespaces, d)
+		} else {
+			ctrls = append(ctrls, d)
+		}
+	}
+	return ctrls, namespaces
 }
 
 func dedupe(names []string) []string {

@@ -95,13 +95,18 @@ func discoverCommand(env *Env) *cli.Command {
 			env.startJournal()
 			defer env.stopJournal()
 			failed := env.reportAll(cfgErrs)
+			// Discover creates controllers: an interrupt lets the one in
+			// flight finish and remove its controller, and asks no more.
+			ctx := env.interruptible()
 			for _, t := range targets {
 				to := dopts
 				to.Persistent = to.Persistent || t.Persistent
-				d, err := env.Edge.Discover(t, to)
+				d, err := env.Edge.DiscoverContext(ctx, t, to)
 				if err != nil {
-					env.report(env.explain(err, t.Options))
+					env.report(env.explain(networkError{err}, t.Options))
 					failed = true
+				}
+				if d == nil {
 					continue
 				}
 				if err := env.printDiscovery(c, format, d); err != nil {

@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"syscall"
 
@@ -10,14 +11,26 @@ import (
 	"github.com/gonvme/gonvme/internal/kmsg"
 	"github.com/gonvme/gonvme/internal/netroute"
 	"github.com/gonvme/gonvme/internal/nvmf"
+	"github.com/gonvme/gonvme/internal/render"
 )
+
+// KernelLogSource is an open kernel log (kmsg.Journal).
+type KernelLogSource interface {
+	nvmf.RecordReader
+	io.Closer
+}
 
 // startJournal begins following the kernel log, so that a failure can
 // show what the kernel said about it. Without access to the log (no root,
 // dmesg_restrict) explanations simply go without it.
 func (env *Env) startJournal() {
-	if j, err := kmsg.Open(env.FS.Path("/dev/kmsg")); err == nil {
+	open := env.OpenKernelLog
+	if open == nil {
+		open = func() (KernelLogSource, error) { return kmsg.Open(env.FS.Path("/dev/kmsg")) }
+	}
+	if j, err := open(); err == nil {
 		env.journal = j
+		env.Edge.Log = nvmf.NewKernelLog(j)
 	}
 }
 
@@ -25,20 +38,8 @@ func (env *Env) stopJournal() {
 	if env.journal != nil {
 		env.journal.Close()
 		env.journal = nil
+		env.Edge.Log = nil
 	}
-}
-
-// kernelLines returns the relevant kernel log lines logged since the last
-// call.
-func (env *Env) kernelLines() []string {
-	if env.journal == nil {
-		return nil
-	}
-	var out []string
-	for _, r := range env.journal.Read() {
-		out = append(out, r.Message)
-	}
-	return out
 }
 
 // explain adds what gonvme can find out about a kernel failure of a
@@ -51,8 +52,10 @@ func (env *Env) explain(err error, o fabrics.Options) error {
 		return err
 	}
 	var notes []string
-	lines := env.kernelLines()
-	if len(lines) > 0 {
+	var lines []string
+	var logged *nvmf.KernelLogError
+	if errors.As(err, &logged) {
+		lines = logged.Lines
 		notes = append(notes, "kernel log:\n    "+strings.Join(lines, "\n    "))
 	}
 	if ke.Op == "connect" && ke.Errno == syscall.EINVAL {
@@ -92,6 +95,7 @@ func (env *Env) routeNote(traddr string) string {
 
 // offeredHint asks the discovery controller at the connect's address which
 // subsystems it offers, for an EIO connect that was probably a wrong NQN.
+// The NQNs come from the network and are printed escaped.
 func (env *Env) offeredHint(err error, o fabrics.Options) error {
 	var ke *fabrics.KernelError
 	if !errors.As(err, &ke) || ke.Op != "connect" || ke.Errno != syscall.EIO {
@@ -99,9 +103,13 @@ func (env *Env) offeredHint(err error, o fabrics.Options) error {
 	}
 	t := o
 	t.NQN = ""
-	d, derr := env.Edge.Discover(nvmf.Target{Options: t}, nvmf.DiscoverOptions{})
-	if derr != nil {
-		return err
+	d, derr := env.Edge.DiscoverContext(env.interruptible(), nvmf.Target{Options: t}, nvmf.DiscoverOptions{})
+	var cleanup *nvmf.CleanupError
+	switch {
+	case errors.As(derr, &cleanup):
+		err = fmt.Errorf("%w\n  while listing the subsystems offered there: %v", err, cleanup)
+	case derr != nil:
+		return fmt.Errorf("%w\n  could not list the subsystems offered at %s:%s: %v", err, o.Traddr, o.Trsvcid, derr)
 	}
 	var nqns []string
 	offered := false
@@ -119,5 +127,21 @@ func (env *Env) offeredHint(err error, o fabrics.Options) error {
 		return fmt.Errorf("%w\n  the discovery controller at %s:%s offers no subsystems", err, o.Traddr, o.Trsvcid)
 	}
 	return fmt.Errorf("%w\n  %s is not offered at %s:%s; offered there (closest first): %s",
-		err, o.NQN, o.Traddr, o.Trsvcid, strings.Join(nvmf.Closest(o.NQN, nqns), ", "))
+		err, o.NQN, o.Traddr, o.Trsvcid, escapeJoin(nvmf.Closest(o.NQN, nqns)))
 }
+
+// escapeJoin joins strings that came from the network, each escaped.
+func escapeJoin(ss []string) string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = render.Escape(s)
+	}
+	return strings.Join(out, ", ")
+}
+
+// networkError prints err, which names values a discovery log supplied,
+// escaped; it unwraps to err.
+type networkError struct{ err error }
+
+func (e networkError) Error() string { return render.Escape(e.err.Error()) }
+func (e networkError) Unwrap() error { return e.err }

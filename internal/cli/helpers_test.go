@@ -40,13 +40,21 @@ func run(t *testing.T, f *nvmftest.Fake, args ...string) result {
 
 func runEnv(t *testing.T, f *nvmftest.Fake, root bool, args ...string) result {
 	t.Helper()
+	return runWith(t, f, func(env *Env) { env.IsRoot = func() bool { return root } }, args...)
+}
+
+// runWith runs gonvme as root over the fake edge with the Env that mod
+// changes.
+func runWith(t *testing.T, f *nvmftest.Fake, mod func(*Env), args ...string) result {
+	t.Helper()
 	var out, errb bytes.Buffer
 	env := Env{
 		FS: f.FS, Edge: f.Edge, Stdout: &out, Stderr: &errb,
 		Version: "1.2.3", Commit: "abc1234",
-		IsRoot:    func() bool { return root },
+		IsRoot:    func() bool { return true },
 		LookupEnv: func(string) (string, bool) { return "", false },
 	}
+	mod(&env)
 	code := Run(env, args)
 	// Paths under the temporary root read the same in every run.
 	clean := func(s string) string { return strings.ReplaceAll(s, f.Root, "ROOT") }

@@ -66,7 +66,7 @@ func TestHostileInputWritesNothing(t *testing.T) {
 		{"discover without transport", []string{"discover", "-a", tcpAddr}, "", 2, []string{"--transport (-t) is required"}},
 		{"connect-all host_iface with comma", []string{"connect-all", "-t", "tcp", "-a", tcpAddr, "-f", "lo,x"}, "", 2, []string{"invalid host_iface"}},
 		{"disconnect comma nqn list with '='", []string{"disconnect", "-n", test1 + ",a=b"}, "", 2, []string{"--nqn", `contains '='`}},
-		{"disconnect bad device", []string{"disconnect", "-d", "sda"}, "", 2, []string{"--device", `"sda" is not a controller name`}},
+		{"disconnect bad device", []string{"disconnect", "-d", "sda"}, "", 2, []string{"--device", `"sda" is not a controller such as nvme0`}},
 		{"disconnect-all bad transport", []string{"disconnect-all", "-r", "ib"}, "", 2, []string{`--transport: "ib"`}},
 		{
 			"discovery.conf bad port", []string{"connect-all"},

@@ -3,6 +3,7 @@ package nvmf
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"syscall"
 
 	"github.com/gonvme/gonvme/fabrics"
@@ -12,26 +13,31 @@ import (
 // ErrAlreadyConnected says a connect found its path connected already.
 var ErrAlreadyConnected = errors.New("already connected")
 
-// Connect connects one I/O path unless a live controller already serves
-// the same subsystem at the same address; then it returns that
-// controller's name and an error matching ErrAlreadyConnected.
+// Connect connects one I/O path unless a controller already serves the
+// same subsystem at the same address for the same host; then it returns
+// that controller's name and an error matching ErrAlreadyConnected. So it
+// does when the kernel itself refuses the connect with EALREADY (another
+// process connected the path meanwhile).
 func (e *Edge) Connect(o fabrics.Options) (string, error) {
 	if name, err := e.Connected(o); err != nil || name != "" {
 		return name, err
 	}
+	s := e.Log.begin()
 	reply, err := fabrics.Connect(e.Kernel, o)
 	if errors.Is(err, syscall.EALREADY) {
-		return "", fmt.Errorf("%w: the kernel reports a controller for %s already exists: %w", ErrAlreadyConnected, o.Target(), err)
+		return e.kernelSaysConnected(o, err)
 	}
 	if err != nil {
-		return "", err
+		return "", s.wrap(err)
 	}
+	s.created(reply.Device())
 	return reply.Device(), nil
 }
 
-// Connected returns the live controller Connect would find serving o's
-// subsystem at o's address, with an error matching ErrAlreadyConnected, or
-// "" when Connect would write (always with o.DuplicateConnect).
+// Connected returns the controller Connect would find serving o's
+// subsystem at o's address for o's host, with an error matching
+// ErrAlreadyConnected, or "" when Connect would write (always with
+// o.DuplicateConnect).
 func (e *Edge) Connected(o fabrics.Options) (string, error) {
 	if o.DuplicateConnect {
 		return "", nil
@@ -40,8 +46,63 @@ func (e *Edge) Connected(o fabrics.Options) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if c := sysfs.NewIndex(topo).Lookup(keyOf(o)); c != nil {
+	if c := e.newPathIndex(topo).lookup(o); c != nil {
 		return c.Name, ErrAlreadyConnected
 	}
 	return "", nil
+}
+
+// kernelSaysConnected names the controller that made the kernel refuse a
+// connect to o with EALREADY. The error matches ErrAlreadyConnected
+// whether or not the controller is found.
+func (e *Edge) kernelSaysConnected(o fabrics.Options, err error) (string, error) {
+	if topo, serr := e.ScanPaths(); serr == nil {
+		if c := e.newPathIndex(topo).lookup(o); c != nil {
+			return c.Name, ErrAlreadyConnected
+		}
+	}
+	return "", fmt.Errorf("%w: the kernel reports a controller for %s, which is not in %s (being deleted?): %w",
+		ErrAlreadyConnected, o.Target(), e.FS.Path("/sys/class/nvme"), err)
+}
+
+// pathIndex finds the controller that already is a connection, the way
+// the kernel's duplicate check does: sysfs.Index.Lookup's transport ID
+// rules, and the same host NQN (read only for the candidates).
+type pathIndex struct {
+	e    *Edge
+	topo *sysfs.Topology
+	ix   *sysfs.Index
+}
+
+func (e *Edge) newPathIndex(topo *sysfs.Topology) *pathIndex {
+	return &pathIndex{e: e, topo: topo, ix: sysfs.NewIndex(topo)}
+}
+
+func (p *pathIndex) lookup(o fabrics.Options) *sysfs.Controller {
+	ix, topo := p.ix, p.topo
+	for {
+		c := ix.Lookup(keyOf(o))
+		if c == nil || p.sameHost(c, o.HostNQN) {
+			return c
+		}
+		rest := *topo
+		rest.Controllers = slices.DeleteFunc(slices.Clone(topo.Controllers), func(x *sysfs.Controller) bool { return x == c })
+		topo, ix = &rest, sysfs.NewIndex(&rest)
+	}
+}
+
+// sameHost reports whether c belongs to hostnqn; an empty hostnqn, or a
+// host NQN that cannot be read, matches.
+func (p *pathIndex) sameHost(c *sysfs.Controller, hostnqn string) bool {
+	if hostnqn == "" {
+		return true
+	}
+	v := c.HostNQN
+	if v == "" {
+		var err error
+		if v, err = p.e.FS.ReadAttr(sysfs.ControllerClass + "/" + c.Name + "/hostnqn"); err != nil || v == "" {
+			return true
+		}
+	}
+	return v == hostnqn
 }

@@ -68,8 +68,10 @@ type PathResult struct {
 type DiscoveryResult struct {
 	Target Target
 	Depth  int
-	Found  *Discovered // nil when Err is set
-	Err    error
+	Found  *Discovered // nil when the log was not read (then Err says why)
+	// Err is also set beside Found when only removing the discovery
+	// controller failed (a *CleanupError).
+	Err error
 }
 
 // Report is the outcome of a walk and its connects.
@@ -132,7 +134,7 @@ func (e *Edge) Walk(ctx context.Context, targets []Target, o WalkOptions) (*Repo
 	if err != nil {
 		return nil, err
 	}
-	ix := sysfs.NewIndex(topo)
+	ix := e.newPathIndex(topo)
 	rep := &Report{}
 	seenTarget := map[sysfs.PathKey]bool{}
 	seenPath := map[sysfs.PathKey]bool{}
@@ -162,14 +164,14 @@ func (e *Edge) Walk(ctx context.Context, targets []Target, o WalkOptions) (*Repo
 					results[i].Err = fmt.Errorf("not asked: %w", err)
 					return
 				}
-				results[i].Found, results[i].Err = e.discover(ix, topo, t, DiscoverOptions{Persistent: o.Persistent || t.Persistent, Force: o.Force})
+				results[i].Found, results[i].Err = e.discover(ix, t, DiscoverOptions{Persistent: o.Persistent || t.Persistent, Force: o.Force})
 			}()
 		}
 		wg.Wait()
 		var next []Target
 		for _, r := range results {
 			rep.Discoveries = append(rep.Discoveries, r)
-			if r.Err != nil {
+			if r.Found == nil {
 				continue
 			}
 			for _, ent := range r.Found.Log.Entries {
@@ -225,7 +227,7 @@ func (e *Edge) Walk(ctx context.Context, targets []Target, o WalkOptions) (*Repo
 		if rep.Paths[i].Outcome != NotAttempted {
 			continue
 		}
-		if c := ix.Lookup(keyOf(rep.Paths[i].Options)); c != nil {
+		if c := ix.lookup(rep.Paths[i].Options); c != nil {
 			rep.Paths[i].Outcome, rep.Paths[i].Device = AlreadyConnected, c.Name
 		}
 	}
@@ -280,8 +282,16 @@ func skippedPath(via Target, ent discovery.Entry, skip string) PathResult {
 
 // ConnectPaths connects every path of r that is not connected yet, one
 // after another (the kernel serializes connects anyway). It stops starting
-// new connects when ctx is done; those paths stay NotAttempted.
+// new connects when ctx is done; those paths stay NotAttempted. A path the
+// kernel refuses with EALREADY (connected by someone else meanwhile) is
+// AlreadyConnected, with the controller that serves it.
 func (e *Edge) ConnectPaths(ctx context.Context, r *Report) {
+	prog := Progress{}
+	for _, p := range r.Paths {
+		if p.Outcome == NotAttempted {
+			prog.Total++
+		}
+	}
 	for i := range r.Paths {
 		p := &r.Paths[i]
 		if p.Outcome != NotAttempted {
@@ -291,6 +301,7 @@ func (e *Edge) ConnectPaths(ctx context.Context, r *Report) {
 			p.Err = fmt.Errorf("not attempted: %w", err)
 			continue
 		}
+		s := e.Log.begin()
 		reply, err := fabrics.Connect(e.Kernel, p.Options)
 		if err != nil && p.Options.Defaults["disable_sqflow"] && errors.Is(err, syscall.EINVAL) {
 			o := p.Options
@@ -301,10 +312,15 @@ func (e *Edge) ConnectPaths(ctx context.Context, r *Report) {
 		switch {
 		case err == nil:
 			p.Outcome, p.Device = Connected, reply.Device()
+			s.created(p.Device)
 		case errors.Is(err, syscall.EALREADY):
 			p.Outcome, p.Err = AlreadyConnected, nil
+			p.Device, _ = e.kernelSaysConnected(p.Options, err)
 		default:
-			p.Outcome, p.Err = Failed, err
+			p.Outcome, p.Err = Failed, s.wrap(err)
+			prog.Failed++
 		}
+		prog.Done++
+		e.progress(prog)
 	}
 }

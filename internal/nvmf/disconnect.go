@@ -27,6 +27,8 @@ func (e *Edge) DeleteControllers(ctx context.Context, names []string, workers in
 	res := make([]DeleteResult, len(names))
 	sem := make(chan struct{}, workers)
 	var wg sync.WaitGroup
+	var mu sync.Mutex
+	prog := Progress{Total: len(names)}
 	for i, name := range names {
 		res[i].Name = name
 		select {
@@ -42,6 +44,13 @@ func (e *Edge) DeleteControllers(ctx context.Context, names []string, workers in
 			defer wg.Done()
 			defer func() { <-sem }()
 			res[i].Err = e.Delete(name)
+			mu.Lock()
+			defer mu.Unlock()
+			prog.Done++
+			if res[i].Err != nil {
+				prog.Failed++
+			}
+			e.progress(prog)
 		}()
 	}
 	wg.Wait()

@@ -1,8 +1,10 @@
 package nvmf
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"strconv"
 
 	"github.com/gonvme/gonvme/discovery"
 	"github.com/gonvme/gonvme/fabrics"
@@ -151,52 +153,77 @@ func keyOf(o fabrics.Options) sysfs.PathKey {
 }
 
 // Discover reads the discovery log of one discovery controller: an existing
-// one named by o.Device, else a live one already connected to the same
-// address (unless o.Force), else a new one that is deleted again unless
-// o.Persistent.
+// one named by o.Device, else a persistent one (a keep-alive timeout set)
+// already connected to the same address for the same host (unless
+// o.Force), else a new one that is deleted again unless o.Persistent.
+// A temporary discovery controller of another process is never reused: it
+// may vanish at any moment. When the persistent one fails (it went away
+// meanwhile), Discover creates its own.
+//
+// When the log was read but the controller Discover created could not be
+// removed, it returns both the result and a *CleanupError.
 func (e *Edge) Discover(t Target, o DiscoverOptions) (*Discovered, error) {
+	return e.DiscoverContext(context.Background(), t, o)
+}
+
+// DiscoverContext is Discover, unless ctx is done already: then it asks
+// nothing. A discovery under way when ctx is done finishes (it reads the
+// log and removes its controller).
+func (e *Edge) DiscoverContext(ctx context.Context, t Target, o DiscoverOptions) (*Discovered, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("not asked: %w", err)
+	}
 	topo, err := e.ScanPaths()
 	if err != nil {
 		return nil, err
 	}
-	return e.discover(sysfs.NewIndex(topo), topo, t, o)
+	return e.discover(e.newPathIndex(topo), t, o)
 }
 
-func (e *Edge) discover(ix *sysfs.Index, topo *sysfs.Topology, t Target, o DiscoverOptions) (*Discovered, error) {
+func (e *Edge) discover(ix *pathIndex, t Target, o DiscoverOptions) (*Discovered, error) {
 	t.Options = discoveryOptions(t.Options, o.Persistent)
-	d := &Discovered{Target: t}
-	var err error
-	d.Controller, err = e.existing(ix, topo, t, o)
+	name, err := e.existing(ix, t, o)
 	if err != nil {
 		return nil, err
 	}
-	d.Kept = d.Controller != ""
-	if d.Controller == "" {
-		reply, err := fabrics.Connect(e.Kernel, t.Options)
-		if err != nil {
-			return nil, fmt.Errorf("connecting a discovery controller%s: %w", t.from(), err)
+	if name != "" {
+		d, err := e.readThrough(t, name)
+		if err == nil || o.Device != "" {
+			return d, err
 		}
-		d.Controller, d.Created, d.Kept = reply.Device(), true, o.Persistent
+		// The persistent controller failed (it went away meanwhile):
+		// connect one of our own.
 	}
+	s := e.Log.begin()
+	reply, err := fabrics.Connect(e.Kernel, t.Options)
+	if err != nil {
+		return nil, fmt.Errorf("connecting a discovery controller%s: %w", t.from(), s.wrap(err))
+	}
+	d := &Discovered{Target: t, Controller: reply.Device(), Created: true, Kept: o.Persistent}
+	s.created(d.Controller)
 	d.Log, d.Raw, err = e.fetchLog(d.Controller)
-	if d.Created && !d.Kept {
+	var cleanup error
+	if !d.Kept {
 		if derr := e.Delete(d.Controller); derr != nil {
-			err = errors.Join(err, fmt.Errorf("removing discovery controller %s: %w", d.Controller, derr))
+			cleanup = &CleanupError{Controller: d.Controller, Err: derr}
 		}
 	}
 	if err != nil {
-		return nil, fmt.Errorf("discovery through %s at %s: %w", d.Controller, t, err)
+		return nil, fmt.Errorf("discovery through %s at %s: %w", d.Controller, t, s.wrap(errors.Join(err, cleanup)))
+	}
+	if cleanup != nil {
+		return d, fmt.Errorf("discovery through %s at %s: %w", d.Controller, t, cleanup)
 	}
 	return d, nil
 }
 
 // existing returns the discovery controller a discovery of t uses without
-// connecting one: o.Device, else a live one at t's address (unless
-// o.Force), else "". t.Options are discovery options already.
-func (e *Edge) existing(ix *sysfs.Index, topo *sysfs.Topology, t Target, o DiscoverOptions) (string, error) {
+// connecting one: o.Device, else a persistent one at t's address for t's
+// host (unless o.Force), else "". t.Options are discovery options already.
+func (e *Edge) existing(ix *pathIndex, t Target, o DiscoverOptions) (string, error) {
 	switch {
 	case o.Device != "":
-		c := topo.Controller(o.Device)
+		c := ix.topo.Controller(o.Device)
 		if c == nil {
 			return "", fmt.Errorf("discovery controller %s not found: no %s; list controllers with 'gonvme list-subsys'", o.Device, e.FS.Path("/sys/class/nvme/"+o.Device))
 		}
@@ -205,7 +232,7 @@ func (e *Edge) existing(ix *sysfs.Index, topo *sysfs.Topology, t Target, o Disco
 		}
 		return c.Name, nil
 	case !o.Force:
-		if c := ix.Lookup(keyOf(t.Options)); c != nil && isDiscoveryController(c) {
+		if c := ix.lookup(t.Options); c != nil && isDiscoveryController(c) && e.persistent(c.Name) {
 			return c.Name, nil
 		}
 	}
@@ -231,7 +258,7 @@ func (e *Edge) PlanDiscover(t Target, o DiscoverOptions) (DiscoveryPlan, error) 
 	}
 	t.Options = discoveryOptions(t.Options, o.Persistent)
 	p := DiscoveryPlan{Target: t}
-	if p.Existing, err = e.existing(sysfs.NewIndex(topo), topo, t, o); err != nil || p.Existing != "" {
+	if p.Existing, err = e.existing(e.newPathIndex(topo), t, o); err != nil || p.Existing != "" {
 		return p, err
 	}
 	if p.Opts, err = fabrics.Plan(e.Kernel, t.Options); err != nil {
@@ -239,6 +266,39 @@ func (e *Edge) PlanDiscover(t Target, o DiscoverOptions) (DiscoveryPlan, error) 
 	}
 	return p, nil
 }
+
+// readThrough reads the log through the existing controller ctrl.
+func (e *Edge) readThrough(t Target, ctrl string) (*Discovered, error) {
+	d := &Discovered{Target: t, Controller: ctrl, Kept: true}
+	var err error
+	if d.Log, d.Raw, err = e.fetchLog(ctrl); err != nil {
+		return nil, fmt.Errorf("discovery through %s at %s: %w", ctrl, t, err)
+	}
+	return d, nil
+}
+
+// persistent reports whether the discovery controller name has a
+// keep-alive timeout, as one created persistent does (a temporary one has
+// none and lives only as long as its creator needs it).
+func (e *Edge) persistent(name string) bool {
+	v, err := e.FS.ReadAttr(sysfs.ControllerClass + "/" + name + "/kato")
+	n, perr := strconv.Atoi(v)
+	return err == nil && perr == nil && n > 0
+}
+
+// CleanupError says that a discovery controller created for one discovery
+// could not be removed afterwards: it is still connected.
+type CleanupError struct {
+	Controller string
+	Err        error
+}
+
+func (e *CleanupError) Error() string {
+	return fmt.Sprintf("removing discovery controller %s: %v; it is still connected: remove it with 'gonvme disconnect -d %s'",
+		e.Controller, e.Err, e.Controller)
+}
+
+func (e *CleanupError) Unwrap() error { return e.Err }
 
 func (e *Edge) fetchLog(ctrl string) (*discovery.Log, []byte, error) {
 	dev, err := e.OpenAdmin(e.devPath(ctrl))

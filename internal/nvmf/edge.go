@@ -41,6 +41,24 @@ type Edge struct {
 	// SearchKey returns the serial of a key in a kernel keyring (see
 	// keyring.Search).
 	SearchKey func(ring int, keyType, desc string) (int, error)
+	// Log, when set, gives each failed connect or discovery the kernel
+	// log lines logged while it ran (a *KernelLogError in its chain).
+	Log *KernelLog
+	// Progress, when set, is told after each path connect of
+	// ConnectPaths and each delete of DeleteControllers how far the run
+	// has got. Calls come one at a time.
+	Progress func(Progress)
+}
+
+// Progress is how far a run over many paths or controllers has got.
+type Progress struct {
+	Done, Total, Failed int
+}
+
+func (e *Edge) progress(p Progress) {
+	if e.Progress != nil {
+		e.Progress(p)
+	}
 }
 
 // NewEdge returns the Edge of the real host rooted at fs.

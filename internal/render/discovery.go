@@ -29,9 +29,9 @@ func DiscoveryText(w io.Writer, l *discovery.Log) error {
 		fmt.Fprintf(&b, "subtype: %s\n", discovery.SubTypeString(e.SubType))
 		fmt.Fprintf(&b, "treq:    %s\n", discovery.TReqString(e.TReq))
 		fmt.Fprintf(&b, "portid:  %d\n", e.PortID)
-		fmt.Fprintf(&b, "trsvcid: %s\n", discoveryTextSafe(e.TrSvcID))
-		fmt.Fprintf(&b, "subnqn:  %s\n", discoveryTextSafe(e.SubNQN))
-		fmt.Fprintf(&b, "traddr:  %s\n", discoveryTextSafe(e.TrAddr))
+		fmt.Fprintf(&b, "trsvcid: %s\n", Escape(e.TrSvcID))
+		fmt.Fprintf(&b, "subnqn:  %s\n", Escape(e.SubNQN))
+		fmt.Fprintf(&b, "traddr:  %s\n", Escape(e.TrAddr))
 		fmt.Fprintf(&b, "eflags:  %s\n", discovery.EFlagsString(e.EFlags))
 		switch e.TrType {
 		case discovery.TrTypeRDMA:
@@ -137,9 +137,10 @@ func discoveryJSONString(s string) string {
 	return b.String()
 }
 
-// discoveryTextSafe escapes control characters (C0, DEL, C1) and invalid
-// UTF-8 bytes in s and leaves everything else as it is.
-func discoveryTextSafe(s string) string {
+// Escape escapes control characters (C0, DEL, C1) and invalid UTF-8 bytes
+// in s and leaves everything else as it is: for printing strings that came
+// from the network.
+func Escape(s string) string {
 	var b bytes.Buffer
 	for i := 0; i < len(s); {
 		r, size := utf8.DecodeRuneInString(s[i:])

@@ -159,7 +159,7 @@ func TestDiscoveryEscaping(t *testing.T) {
 		{"é 日本", "é 日本", `"é 日本"`},
 	}
 	for _, c := range cases {
-		if got := discoveryTextSafe(c.in); got != c.text {
+		if got := Escape(c.in); got != c.text {
 			t.Errorf("text of %q = %q, want %q", c.in, got, c.text)
 		}
 		if got := discoveryJSONString(c.in); got != c.json {

@@ -325,7 +325,7 @@ func dashes(n int) string { return strings.Repeat("-", n) }
 
 // textSafe escapes control characters in strings that come from a target
 // (NQNs, serial and model numbers …) so they cannot drive the terminal.
-func textSafe(s string) string { return discoveryTextSafe(s) }
+func textSafe(s string) string { return Escape(s) }
 
 // jsonObject is a JSON object that keeps its keys in insertion order, as
 // json-c does.

@@ -282,13 +282,22 @@ func (k *Kernel) Create(opts string) (fabrics.Reply, error) {
 	if m["nqn"] == nqn.Discovery || hasKey(m, "discovery") {
 		ctype = "discovery"
 	}
+	// The kernel's keep-alive timeout: none for a discovery controller
+	// unless asked for (a persistent one), 5 s for I/O.
+	kato := "0"
+	if ctype == "io" {
+		kato = "5"
+	}
+	if v, ok := m["keep_alive_tmo"]; ok {
+		kato = v
+	}
 	k.cntlid++
 	dir := k.fs.Path("/sys/class/nvme/" + name)
 	attrs := map[string]string{
 		"transport": m["transport"], "address": addr, "subsysnqn": m["nqn"],
 		"state": "live", "cntrltype": ctype, "hostnqn": m["hostnqn"], "hostid": m["hostid"],
 		"cntlid": strconv.Itoa(k.cntlid), "model": "Linux", "serial": "fake" + strconv.Itoa(n),
-		"firmware_rev": "6.1.0-56",
+		"firmware_rev": "6.1.0-56", "kato": kato,
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		k.t.Errorf("fake kernel: %v", err)
