@@ -24,7 +24,7 @@ func discoveryFlags(formats, dryRun string) []cli.Flag {
 		outputFlag("normal", "output format: "+formats),
 		&cli.StringFlag{Name: "raw", Aliases: []string{"r"}, Usage: "save the raw discovery log page to `FILE`"},
 		&cli.BoolFlag{Name: "persistent", Aliases: []string{"p"}, Usage: "keep the discovery controller connected"},
-		&cli.BoolFlag{Name: "quiet", Usage: "do not report subsystems that are already connected"},
+		&cli.BoolFlag{Name: "quiet", Usage: "do not report subsystems that are already connected, and draw no progress line"},
 		&cli.StringFlag{Name: "config", Aliases: []string{"J"}, Value: config.JSONConfigPath, Usage: "JSON configuration `FILE`, or 'none'"},
 		&cli.BoolFlag{Name: "force", Usage: "create a new discovery controller even if a matching one exists"},
 		contextFlag(),
