@@ -147,6 +147,19 @@ ln -s /sys/kernel/config/nvmet/subsystems/toto/ /sys/kernel/config/nvmet/ports/1
 	if cs := controllers(t); len(cs) != 0 {
 		t.Fatalf("left after disconnect -d: %+v", cs)
 	}
+
+	// The guide's own "nvme disconnect -d /dev/nvme0n1": the namespace.
+	mustOK(t, gonvme(t, append([]string{"connect"}, args...)...), "gonvme connect toto")
+	cs = controllers(t)
+	ns := namespaceOf(t, "toto")
+	r := gonvme(t, "disconnect", "-d", "/dev/"+ns)
+	mustOK(t, r, "gonvme disconnect -d /dev/"+ns)
+	if want := ns + ": disconnected " + cs[0].Name + ", the controller(s) serving it (subsystem toto)\n"; r.stdout != want {
+		t.Errorf("disconnect -d /dev/%s printed %q, want %q", ns, r.stdout, want)
+	}
+	if cs := controllers(t); len(cs) != 0 {
+		t.Fatalf("left after disconnect -d /dev/%s: %+v", ns, cs)
+	}
 }
 
 // Seed 000: subsystem "nvme-subsystem-name" with namespace 10, discovered
