@@ -211,6 +211,9 @@ type Kernel struct {
 	// Unloaded names transports whose host driver module is not loaded:
 	// the kernel finds no handler for them and refuses with EINVAL.
 	Unloaded map[string]bool
+	// Journal, when set, gets the line the kernel logs for each controller
+	// it creates: nvme nvmeN: new ctrl: NQN "…", addr traddr:trsvcid.
+	Journal *Journal
 
 	mu      sync.Mutex
 	writes  []string
@@ -310,6 +313,9 @@ func (k *Kernel) Create(opts string) (fabrics.Reply, error) {
 		}
 	}
 	k.created = append(k.created, name)
+	if k.Journal != nil {
+		k.Journal.Log(fmt.Sprintf("nvme %s: new ctrl: NQN %q, addr %s:%s", name, m["nqn"], m["traddr"], m["trsvcid"]))
+	}
 	return fabrics.Reply{Instance: n, CntlID: k.cntlid}, nil
 }
 
