@@ -152,7 +152,7 @@ func (env *Env) connectByNQN(c *cli.Context, o fabrics.Options, format string) e
 	}
 	for _, d := range rep.Discoveries {
 		if d.Err != nil {
-			env.report(env.explain(d.Err, d.Target.Options))
+			env.report(env.explain(networkError{d.Err}, d.Target.Options))
 			failed = true
 		}
 	}

@@ -38,7 +38,9 @@ func TestKernelEALREADYNamesTheController(t *testing.T) {
 		{"connect -n", true, []string{"connect", "-n", test1},
 			"", "already connected: rdma 169.254.99.1:4420 " + test1 + " is nvme7\n"},
 		{"connect-all", false, []string{"connect-all", "-t", "rdma", "-a", rdmaAddr, "-s", "4420"},
-			"nvme7: already connected rdma 169.254.99.1:4420 " + test1 + "\nnvme0: connected rdma 169.254.99.1:4420 " + test2 + "\n", ""},
+			"nvme7: already connected rdma 169.254.99.1:4420 " + test1 + "\nnvme0: connected rdma 169.254.99.1:4420 " + test2 + "\n" +
+				"skipped tcp 127.0.0.1:4420 nqn.2014-08.org.nvmexpress.discovery: referral listed for tcp by a discovery controller reached over rdma: " +
+				"only paths of its own transport are followed (use 'gonvme connect-all -t tcp')\n", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
