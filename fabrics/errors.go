@@ -52,7 +52,7 @@ var errnoNames = map[syscall.Errno]string{
 	syscall.EINVAL: "EINVAL", syscall.EIO: "EIO", syscall.ENETUNREACH: "ENETUNREACH",
 	syscall.ENODEV: "ENODEV", syscall.ENOENT: "ENOENT", syscall.ENOMEM: "ENOMEM",
 	syscall.ENXIO: "ENXIO", syscall.EOPNOTSUPP: "EOPNOTSUPP", syscall.EPERM: "EPERM",
-	syscall.ETIMEDOUT: "ETIMEDOUT",
+	syscall.ETIMEDOUT: "ETIMEDOUT", syscall.EINTR: "EINTR",
 }
 
 // transportModule is the kernel module of each transport's host driver.
@@ -132,6 +132,9 @@ func explainConnect(transport string, errno syscall.Errno) (string, string) {
 		return "the local address (host_traddr) is not configured on this host", "use an address shown by 'ip address'"
 	case syscall.EOPNOTSUPP:
 		return "the kernel does not support a requested feature for this transport", dmesgHint
+	case syscall.EINTR:
+		return "the connect was interrupted (a signal such as Ctrl-C) while the kernel set it up, and the kernel undid it: nothing was connected",
+			"run the command again to connect"
 	}
 	return "", dmesgHint
 }

@@ -39,6 +39,7 @@ func TestExplain(t *testing.T) {
 		{"connect", "tcp", syscall.ENOMEM, "one page", "dmesg"},
 		{"connect", "tcp", syscall.EADDRINUSE, "host identity", "hostid"},
 		{"connect", "tcp", syscall.EADDRNOTAVAIL, "host_traddr", "ip address"},
+		{"connect", "rdma", syscall.EINTR, "nothing was connected", "run the command again"},
 		{"connect", "tcp", syscall.EOPNOTSUPP, "does not support", "dmesg"},
 		{"connect", "tcp", syscall.E2BIG, "", "dmesg"},
 		{"disconnect", "", syscall.ENOENT, "no such fabrics controller", "list-subsys"},
