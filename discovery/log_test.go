@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"reflect"
 	"testing"
+
+	"github.com/gonvme/gonvme/internal/kfixtures"
 )
 
 // fixturePages returns the hand-built pages in testdata and the pages
@@ -133,14 +135,12 @@ func TestRoundTrip(t *testing.T) {
 // The kernel fixtures hold a 4096-byte read of a 4-record log (nvme get-log
 // --log-len=4096): the header and three records.
 func TestKernelShortRead(t *testing.T) {
-	short, err := os.ReadFile("../testdata/kernel/6.1/discovery/get-log-nvme4-4096.bin")
-	if errors.Is(err, os.ErrNotExist) {
-		t.Skip("kernel fixtures not captured")
-	}
-	full, err := os.ReadFile("../testdata/kernel/6.1/discovery/tcp-127.0.0.1-4420.bin")
-	if err != nil {
-		t.Fatal(err)
-	}
+	kfixtures.Each(t, testKernelShortRead)
+}
+
+func testKernelShortRead(t *testing.T, k kfixtures.Kernel) {
+	short := k.ReadFile(t, "discovery/get-log-nvme4-4096.bin")
+	full := k.ReadFile(t, "discovery/tcp-127.0.0.1-4420.bin")
 	want, err := Decode(full)
 	if err != nil {
 		t.Fatal(err)

@@ -3,10 +3,11 @@ package fabrics
 import (
 	"fmt"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/gonvme/gonvme/internal/kfixtures"
 )
 
 // FuzzEncode checks that no accepted option string carries a token the
@@ -125,8 +126,10 @@ func FuzzParseReply(f *testing.F) {
 }
 
 func FuzzParseSupported(f *testing.F) {
-	if b, err := os.ReadFile(filepath.Join(kernelFixtures, "nvme-cli/supported-options.txt")); err == nil {
-		f.Add(string(b))
+	for _, k := range kfixtures.All() {
+		if b, err := os.ReadFile(k.Path("nvme-cli/supported-options.txt")); err == nil {
+			f.Add(string(b))
+		}
 	}
 	for _, s := range []string{"transport=%s,nqn=%s\n", "instance=3,cntlid=1\n", "transport=%s,,nqn=%s", "transport=%s,nqn=%s,tls,concat\n", ""} {
 		f.Add(s)

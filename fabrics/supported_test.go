@@ -18,28 +18,6 @@ func supported61(t *testing.T) Supported {
 	return sup
 }
 
-func TestParseSupportedKernel61(t *testing.T) {
-	sup := supported61(t)
-	var got []string
-	for name := range sup {
-		got = append(got, name)
-	}
-	slices.Sort(got)
-	want := []string{"cntlid", "ctrl_loss_tmo", "data_digest", "dhchap_ctrl_secret", "dhchap_secret",
-		"disable_sqflow", "discovery", "duplicate_connect", "fast_io_fail_tmo", "hdr_digest", "host_iface",
-		"host_traddr", "hostid", "hostnqn", "instance", "keep_alive_tmo", "nqn", "nr_io_queues",
-		"nr_poll_queues", "nr_write_queues", "queue_size", "reconnect_delay", "tos", "traddr",
-		"transport", "trsvcid"}
-	if !slices.Equal(got, want) {
-		t.Errorf("6.1 supported options\n got: %v\nwant: %v", got, want)
-	}
-	for _, newer := range []string{"tls", "keyring", "tls_key", "concat"} {
-		if sup[newer] {
-			t.Errorf("6.1 unexpectedly supports %s", newer)
-		}
-	}
-}
-
 func TestParseSupported(t *testing.T) {
 	cases := []struct {
 		in   string

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"reflect"
 	"testing"
+
+	"github.com/gonvme/gonvme/internal/kfixtures"
 )
 
 // controllerData builds an Identify Controller structure the way an nvmet
@@ -166,9 +168,14 @@ func TestIdentifyCommands(t *testing.T) {
 	}
 }
 
-// addKernelSeeds adds the captured Identify data matching glob, if any.
+// addKernelSeeds adds the Identify data captured from every kernel that
+// matches glob.
 func addKernelSeeds(f *testing.F, glob string) {
-	paths, _ := filepath.Glob(filepath.Join(kernelRoot, "identify", glob))
+	var paths []string
+	for _, k := range kfixtures.All() {
+		found, _ := filepath.Glob(k.Path(filepath.Join("identify", glob)))
+		paths = append(paths, found...)
+	}
 	for _, p := range paths {
 		b, err := os.ReadFile(p)
 		if err != nil {

@@ -1,38 +1,22 @@
 package ioctl
 
 import (
-	"errors"
-	"os"
 	"path/filepath"
 	"strconv"
 	"testing"
 
 	"github.com/gonvme/gonvme/internal/hostfs"
+	"github.com/gonvme/gonvme/internal/kfixtures"
 )
 
-// kernelRoot holds Identify data and sysfs captured from a Debian 6.1
-// kernel talking to an nvmet target.
-const kernelRoot = "../testdata/kernel/6.1"
-
-func readKernelIdentify(t *testing.T, name string) []byte {
+func readKernelIdentify(t *testing.T, k kfixtures.Kernel, name string) []byte {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(kernelRoot, "identify", name))
-	if errors.Is(err, os.ErrNotExist) {
-		t.Skip("kernel fixtures not captured")
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
+	return k.ReadFile(t, filepath.Join("identify", name))
 }
 
-func sysAttr(t *testing.T, path string) string {
+func sysAttr(t *testing.T, k kfixtures.Kernel, path string) string {
 	t.Helper()
-	root, err := filepath.Abs(kernelRoot)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := hostfs.New(root).ReadAttr(path)
+	s, err := hostfs.New(k.Dir).ReadAttr(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,8 +24,12 @@ func sysAttr(t *testing.T, path string) string {
 }
 
 // The kernel's sysfs attributes come from the same Identify data, so they
-// must agree with the decoder.
+// must agree with the decoder, on every captured kernel.
 func TestKernelIdentifyController(t *testing.T) {
+	kfixtures.Each(t, testKernelIdentifyController)
+}
+
+func testKernelIdentifyController(t *testing.T, k kfixtures.Kernel) {
 	cases := []struct {
 		ctrl     string
 		ctrlType uint8
@@ -52,7 +40,7 @@ func TestKernelIdentifyController(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.ctrl, func(t *testing.T) {
-			id, err := DecodeIdentifyController(readKernelIdentify(t, "id-ctrl-"+c.ctrl+".bin"))
+			id, err := DecodeIdentifyController(readKernelIdentify(t, k, "id-ctrl-"+c.ctrl+".bin"))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -64,24 +52,28 @@ func TestKernelIdentifyController(t *testing.T) {
 				{"subsysnqn", id.SubNQN},
 				{"cntlid", strconv.Itoa(int(id.CntlID))},
 			} {
-				if want := sysAttr(t, dir+f.attr); f.got != want {
+				if want := sysAttr(t, k, dir+f.attr); f.got != want {
 					t.Errorf("%s: decoded %q, sysfs %q", f.attr, f.got, want)
 				}
 			}
 			if id.CtrlType != c.ctrlType {
-				t.Errorf("CNTRLTYPE = %d, want %d (sysfs says %q)", id.CtrlType, c.ctrlType, sysAttr(t, dir+"cntrltype"))
+				t.Errorf("CNTRLTYPE = %d, want %d (sysfs says %q)", id.CtrlType, c.ctrlType, sysAttr(t, k, dir+"cntrltype"))
 			}
 		})
 	}
 }
 
 func TestKernelIdentifyNamespace(t *testing.T) {
-	id, err := DecodeIdentifyNamespace(readKernelIdentify(t, "id-ns-nvme0n1.bin"))
+	kfixtures.Each(t, testKernelIdentifyNamespace)
+}
+
+func testKernelIdentifyNamespace(t *testing.T, k kfixtures.Kernel) {
+	id, err := DecodeIdentifyNamespace(readKernelIdentify(t, k, "id-ns-nvme0n1.bin"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	lbs, _ := strconv.ParseUint(sysAttr(t, "/sys/block/nvme0n1/queue/logical_block_size"), 10, 32)
-	sectors, _ := strconv.ParseUint(sysAttr(t, "/sys/block/nvme0n1/size"), 10, 64)
+	lbs, _ := strconv.ParseUint(sysAttr(t, k, "/sys/block/nvme0n1/queue/logical_block_size"), 10, 32)
+	sectors, _ := strconv.ParseUint(sysAttr(t, k, "/sys/block/nvme0n1/size"), 10, 64)
 	if uint64(id.LBASize()) != lbs {
 		t.Errorf("LBASize = %d, sysfs logical_block_size %d", id.LBASize(), lbs)
 	}

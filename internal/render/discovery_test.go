@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/gonvme/gonvme/discovery"
+	"github.com/gonvme/gonvme/internal/kfixtures"
 )
 
 // The -update flag rewrites golden files. Another test file of this
@@ -69,11 +70,14 @@ func compareDiscoveryOutput(t *testing.T, what string, got, want []byte) {
 	}
 }
 
-// TestDiscoveryMatchesNvmeCli renders the discovery logs captured from a
-// real kernel and compares them with what nvme-cli 2.3 printed for the same
-// logs.
+// TestDiscoveryMatchesNvmeCli renders the discovery logs captured from
+// each real kernel and compares them with what nvme-cli 2.3 printed for the
+// same logs.
 func TestDiscoveryMatchesNvmeCli(t *testing.T) {
-	const dir = "../../testdata/kernel/6.1"
+	kfixtures.Each(t, func(t *testing.T, k kfixtures.Kernel) { testDiscoveryMatchesNvmeCli(t, k.Dir) })
+}
+
+func testDiscoveryMatchesNvmeCli(t *testing.T, dir string) {
 	cases := []struct{ page, name string }{
 		{"rdma-169.254.99.1-4420.bin", "discover-rdma"},
 		{"tcp-127.0.0.1-4420.bin", "discover-tcp"},
@@ -81,9 +85,6 @@ func TestDiscoveryMatchesNvmeCli(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			page := filepath.Join(dir, "discovery", c.page)
-			if _, err := os.Stat(page); errors.Is(err, os.ErrNotExist) {
-				t.Skip("kernel fixtures not captured")
-			}
 			l := decodeDiscoveryPage(t, page)
 			for _, f := range []struct {
 				ext string

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/gonvme/gonvme/internal/hostfs"
+	"github.com/gonvme/gonvme/internal/kfixtures"
 	"github.com/gonvme/gonvme/internal/sysfs"
 	"github.com/gonvme/gonvme/internal/textdiff"
 )
@@ -170,18 +171,16 @@ func TestListGolden(t *testing.T) {
 	}
 }
 
-// TestKernelFixtures compares with what nvme-cli 2.3 printed on a Debian
-// 6.1 kernel for the topology captured alongside (testdata/kernel/6.1).
-// nvmet namespaces report NUSE = NSZE, so sysfs sizes stand in for
-// Identify Namespace.
+// TestKernelFixtures compares with what nvme-cli 2.3 printed on each
+// captured kernel for the topology captured alongside
+// (testdata/kernel/<kernel>). nvmet namespaces report NUSE = NSZE, so
+// sysfs sizes stand in for Identify Namespace.
 func TestKernelFixtures(t *testing.T) {
-	root, err := filepath.Abs("../../testdata/kernel/6.1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(filepath.Join(root, "nvme-cli")); err != nil {
-		t.Skipf("kernel fixtures not present: %v", err)
-	}
+	kfixtures.Each(t, testKernelFixtures)
+}
+
+func testKernelFixtures(t *testing.T, k kfixtures.Kernel) {
+	root := k.Dir
 	fs := hostfs.New(root)
 	topo, err := sysfs.Scan(fs)
 	if err != nil {

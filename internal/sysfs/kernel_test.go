@@ -2,71 +2,101 @@ package sysfs
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/gonvme/gonvme/internal/hostfs"
+	"github.com/gonvme/gonvme/internal/kfixtures"
 )
 
-// kernelTopology scans the sysfs captured from a Debian 6.1 kernel with
-// five controllers: nvme0 (rdma) and nvme1 (tcp) to test1, nvme2 (rdma) and
+// kernelTopology scans the sysfs captured from kernel k with five
+// controllers: nvme0 (rdma) and nvme1 (tcp) to test1, nvme2 (rdma) and
 // nvme3 (tcp) to test2, and nvme4, a persistent discovery controller (tcp).
-func kernelTopology(t *testing.T) *Topology {
+func kernelTopology(t *testing.T, k kfixtures.Kernel) *Topology {
 	t.Helper()
-	root, err := filepath.Abs("../../testdata/kernel/6.1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(filepath.Join(root, "sys/class/nvme")); err != nil {
-		t.Skipf("kernel fixtures not present: %v", err)
-	}
-	topo, err := Scan(hostfs.New(root))
+	topo, err := Scan(hostfs.New(k.Dir))
 	if err != nil {
 		t.Fatalf("Scan: %v", err)
 	}
 	return topo
 }
 
-func TestScanKernel61(t *testing.T) {
+// The same scenario gives the same topology on every kernel.
+func TestScanEachKernel(t *testing.T) {
+	kfixtures.Each(t, testScanKernel)
+}
+
+func testScanKernel(t *testing.T, k kfixtures.Kernel) {
 	// Serial numbers, host identity and firmware change with every capture
-	// and kernel update; the summary holds what the scenario fixes.
+	// and kernel update; the summary holds what the scenario fixes. Which
+	// device name gets which NSID is the kernel's choice (6.12 and 7.x scan
+	// namespaces concurrently), so the summary lists namespaces by NSID and
+	// checks the names apart: a path nvmeAcBnY and the namespace nvmeAnY
+	// are the same NSID.
 	var b strings.Builder
-	topo := kernelTopology(t)
+	topo := kernelTopology(t, k)
+	nsidOf := map[string]uint32{}
+	for _, s := range topo.Subsystems {
+		for _, n := range s.Namespaces {
+			nsidOf[n.Name] = n.NSID
+		}
+	}
 	for _, c := range topo.Controllers {
 		fmt.Fprintf(&b, "%s %s %s %s %s %s %s hostnqn=%t hostid=%t model=%s", c.Name, c.Transport, c.RawAddress,
 			c.SubsysNQN, c.State, c.CntrlType, c.Subsystem, c.HostNQN != "", c.HostID != "", c.Model)
-		for _, p := range c.Paths {
-			fmt.Fprintf(&b, " %s:%s:%d", p.Name, p.ANAState, p.NSID)
+		paths := slices.Clone(c.Paths)
+		slices.SortFunc(paths, func(x, y PathNamespace) int { return int(x.NSID) - int(y.NSID) })
+		for _, p := range paths {
+			fmt.Fprintf(&b, " %s:%d", p.ANAState, p.NSID)
+			head, ok := pathHead(p.Name)
+			if id, known := nsidOf[head]; !ok || !known || id != p.NSID {
+				t.Errorf("path %s has NSID %d; its namespace %s has %d", p.Name, p.NSID, head, id)
+			}
 		}
 		b.WriteString("\n")
 	}
 	for _, s := range topo.Subsystems {
 		fmt.Fprintf(&b, "%s %s %s %s %v", s.Name, s.NQN, s.Type, s.IOPolicy, s.Controllers)
-		for _, n := range s.Namespaces {
-			fmt.Fprintf(&b, " %s:%d:%d:%d:%d:%s", n.Name, n.NSID, n.Sectors, n.LBASize, n.PhysicalBlockSize, n.UUID)
+		nss := slices.Clone(s.Namespaces)
+		slices.SortFunc(nss, func(x, y Namespace) int { return int(x.NSID) - int(y.NSID) })
+		for _, n := range nss {
+			fmt.Fprintf(&b, " %d:%d:%d:%d:%s", n.NSID, n.Sectors, n.LBASize, n.PhysicalBlockSize, n.UUID)
 		}
 		b.WriteString("\n")
 	}
-	want := `nvme0 rdma traddr=169.254.99.1,trsvcid=4420 nqn.2026-11.io.gonvme:test1 live io nvme-subsys0 hostnqn=true hostid=true model=Linux nvme0c0n1:optimized:1 nvme0c0n2:optimized:2
-nvme1 tcp traddr=127.0.0.1,trsvcid=4420,src_addr=127.0.0.1 nqn.2026-11.io.gonvme:test1 live io nvme-subsys0 hostnqn=true hostid=true model=Linux nvme0c1n1:optimized:1 nvme0c1n2:optimized:2
-nvme2 rdma traddr=169.254.99.1,trsvcid=4420 nqn.2026-11.io.gonvme:test2 live io nvme-subsys2 hostnqn=true hostid=true model=Linux nvme2c2n1:optimized:1 nvme2c2n2:optimized:2
-nvme3 tcp traddr=127.0.0.1,trsvcid=4420,src_addr=127.0.0.1 nqn.2026-11.io.gonvme:test2 live io nvme-subsys2 hostnqn=true hostid=true model=Linux nvme2c3n1:optimized:1 nvme2c3n2:optimized:2
+	want := `nvme0 rdma traddr=169.254.99.1,trsvcid=4420 nqn.2026-11.io.gonvme:test1 live io nvme-subsys0 hostnqn=true hostid=true model=Linux optimized:1 optimized:2
+nvme1 tcp traddr=127.0.0.1,trsvcid=4420,src_addr=127.0.0.1 nqn.2026-11.io.gonvme:test1 live io nvme-subsys0 hostnqn=true hostid=true model=Linux optimized:1 optimized:2
+nvme2 rdma traddr=169.254.99.1,trsvcid=4420 nqn.2026-11.io.gonvme:test2 live io nvme-subsys2 hostnqn=true hostid=true model=Linux optimized:1 optimized:2
+nvme3 tcp traddr=127.0.0.1,trsvcid=4420,src_addr=127.0.0.1 nqn.2026-11.io.gonvme:test2 live io nvme-subsys2 hostnqn=true hostid=true model=Linux optimized:1 optimized:2
 nvme4 tcp traddr=127.0.0.1,trsvcid=4420,src_addr=127.0.0.1 nqn.2014-08.org.nvmexpress.discovery live discovery nvme-subsys4 hostnqn=true hostid=true model=Linux
-nvme-subsys0 nqn.2026-11.io.gonvme:test1 nvm numa [nvme0 nvme1] nvme0n1:1:131072:512:512:6f6e766d-0001-4000-8000-000000000001 nvme0n2:2:131072:512:512:6f6e766d-0001-4000-8000-000000000002
-nvme-subsys2 nqn.2026-11.io.gonvme:test2 nvm numa [nvme2 nvme3] nvme2n1:1:131072:512:512:6f6e766d-0002-4000-8000-000000000001 nvme2n2:2:131072:512:512:6f6e766d-0002-4000-8000-000000000002
+nvme-subsys0 nqn.2026-11.io.gonvme:test1 nvm numa [nvme0 nvme1] 1:131072:512:512:6f6e766d-0001-4000-8000-000000000001 2:131072:512:512:6f6e766d-0001-4000-8000-000000000002
+nvme-subsys2 nqn.2026-11.io.gonvme:test2 nvm numa [nvme2 nvme3] 1:131072:512:512:6f6e766d-0002-4000-8000-000000000001 2:131072:512:512:6f6e766d-0002-4000-8000-000000000002
 nvme-subsys4 nqn.2014-08.org.nvmexpress.discovery discovery numa [nvme4]
 `
 	if got := b.String(); got != want {
-		t.Errorf("Scan of the 6.1 fixture\n got:\n%s\nwant:\n%s", got, want)
+		t.Errorf("Scan of the %s fixture\n got:\n%s\nwant:\n%s", k.Name, got, want)
 	}
 }
 
-func TestIndexKernel61(t *testing.T) {
-	ix := NewIndex(kernelTopology(t))
+// pathHead names the namespace a path device belongs to: nvme0c1n2 is a
+// path of nvme0n2.
+func pathHead(path string) (string, bool) {
+	sub, rest, ok := strings.Cut(strings.TrimPrefix(path, "nvme"), "c")
+	if !ok {
+		return "", false
+	}
+	_, ns, ok := strings.Cut(rest, "n")
+	return "nvme" + sub + "n" + ns, ok
+}
+
+func TestIndexEachKernel(t *testing.T) {
+	kfixtures.Each(t, testIndexKernel)
+}
+
+func testIndexKernel(t *testing.T, k kfixtures.Kernel) {
+	ix := NewIndex(kernelTopology(t, k))
 	const test1, test2 = "nqn.2026-11.io.gonvme:test1", "nqn.2026-11.io.gonvme:test2"
 	cases := []struct {
 		k    PathKey
@@ -171,17 +201,18 @@ func checkViews(t *testing.T, root string) {
 }
 
 // Each View reads exactly the fields it promises, equal to Scan's.
-func TestScanViewsKernel61(t *testing.T) {
-	kernelTopology(t)
-	root, _ := filepath.Abs("../../testdata/kernel/6.1")
-	checkViews(t, root)
+func TestScanViewsEachKernel(t *testing.T) {
+	kfixtures.Each(t, func(t *testing.T, k kfixtures.Kernel) { checkViews(t, k.Dir) })
 }
 
 // The index built from ScanPaths answers as the one built from Scan.
-func TestScanPathsIndexKernel61(t *testing.T) {
-	full := kernelTopology(t)
-	root, _ := filepath.Abs("../../testdata/kernel/6.1")
-	light, err := ScanPaths(hostfs.New(root))
+func TestScanPathsIndexEachKernel(t *testing.T) {
+	kfixtures.Each(t, testScanPathsIndex)
+}
+
+func testScanPathsIndex(t *testing.T, k kfixtures.Kernel) {
+	full := kernelTopology(t, k)
+	light, err := ScanPaths(hostfs.New(k.Dir))
 	if err != nil {
 		t.Fatalf("ScanPaths: %v", err)
 	}
@@ -202,10 +233,13 @@ func TestScanPathsIndexKernel61(t *testing.T) {
 
 // ReadNamespace reads what Scan reads for a namespace, through /sys/block;
 // NamespaceNames lists the namespaces Scan finds.
-func TestReadNamespaceKernel61(t *testing.T) {
-	full := kernelTopology(t)
-	root, _ := filepath.Abs("../../testdata/kernel/6.1")
-	fs := hostfs.New(root)
+func TestReadNamespaceEachKernel(t *testing.T) {
+	kfixtures.Each(t, testReadNamespace)
+}
+
+func testReadNamespace(t *testing.T, k kfixtures.Kernel) {
+	full := kernelTopology(t, k)
+	fs := hostfs.New(k.Dir)
 	var names []string
 	for _, s := range full.Subsystems {
 		for _, ns := range s.Namespaces {

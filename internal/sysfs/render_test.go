@@ -2,11 +2,11 @@ package sysfs_test
 
 import (
 	"bytes"
-	"path/filepath"
 	"slices"
 	"testing"
 
 	"github.com/gonvme/gonvme/internal/hostfs"
+	"github.com/gonvme/gonvme/internal/kfixtures"
 	"github.com/gonvme/gonvme/internal/render"
 	"github.com/gonvme/gonvme/internal/sysfs"
 )
@@ -14,12 +14,18 @@ import (
 // What list-subsys and list show from their views is what they would show
 // from the whole topology: the views read enough.
 func TestViewsRenderAsEverything(t *testing.T) {
-	fixture, _ := filepath.Abs("../../testdata/kernel/6.1")
 	host := render.HostIdent{
 		HostNQN: "nqn.2014-08.org.nvmexpress:uuid:a1e0c3d2-5b6f-4e7a-8c9d-0123456789ab",
 		HostID:  "a1e0c3d2-5b6f-4e7a-8c9d-0123456789ab",
 	}
-	for name, root := range map[string]string{"6.1 fixture": fixture, "own namespaces": sysfs.WriteOwnNamespacesTree(t)} {
+	roots := map[string]string{"own namespaces": sysfs.WriteOwnNamespacesTree(t)}
+	for _, k := range kfixtures.All() {
+		roots[k.Name+" fixture"] = k.Dir
+	}
+	if len(roots) == 1 {
+		t.Fatal("no kernel fixtures")
+	}
+	for name, root := range roots {
 		t.Run(name, func(t *testing.T) {
 			fs := hostfs.New(root)
 			full, err := sysfs.Scan(fs)

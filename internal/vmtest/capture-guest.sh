@@ -114,6 +114,35 @@ vmtarget snapshot-sysfs --out "$O/sys" \
 dmesg | grep -E 'nvme|nvmet|rdma|rxe' >"$O/dmesg.txt"
 
 # teardown on the host side, outputs captured last
+# The same read-only commands through the kernel's own suite's nvme-cli
+# (nvme-suite: 2.13 on 6.12, 2.16 on 7.x), when it is not 2.3.
+if [ "${GONVME_E2E_SUITE_NVME_VERSION:-2.3}" != 2.3 ]; then
+	S=$O/nvme-suite
+	mkdir -p "$S"
+	capsuite() {
+		f=$1
+		shift
+		nvme-suite "$@" >"$S/$f" 2>"$S/$f.stderr"
+		rc=$?
+		[ -s "$S/$f.stderr" ] || rm -f "$S/$f.stderr"
+		printf '%s\t%s\t%s\n' "$f" "$rc" "nvme $*" >>"$S/commands.tsv"
+		echo "capture: nvme-suite $f rc=$rc"
+	}
+	capsuite version.txt version
+	capsuite discover-rdma.txt discover $RDMA
+	capsuite discover-rdma.json discover $RDMA -o json
+	capsuite discover-tcp.txt discover $TCP
+	capsuite discover-tcp.json discover $TCP -o json
+	capsuite list.txt list
+	capsuite list.json list -o json
+	capsuite list-verbose.txt list -v
+	capsuite list-verbose.json list -v -o json
+	capsuite list-subsys.txt list-subsys
+	capsuite list-subsys.json list-subsys -o json
+	capsuite list-subsys-verbose.txt list-subsys -v
+	capsuite list-subsys-verbose.json list-subsys -v -o json
+fi
+
 cap disconnect-nqn-test2.txt nvme disconnect -n ${P}2
 # kernel refuses a TCP-only option on RDMA (EINVAL, "invalid parameter" in dmesg)
 # (accepted: libnvme leaves hdr_digest out for rdma)

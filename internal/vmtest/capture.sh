@@ -1,12 +1,14 @@
 #!/bin/bash
-# capture.sh — regenerate testdata/kernel/<major.minor>/ from a real kernel.
-# Boots the test guest, runs capture-guest.sh there and replaces the fixture
-# directory with what the guest produced. Usage: capture.sh [DEST_PARENT]
-# (default <repo>/testdata/kernel).
+# capture.sh — regenerate testdata/kernel/<KERNEL>/ from a real kernel.
+# Boots the test guest on KERNEL (6.1, 6.12 or 7.x, see prepare.sh), runs
+# capture-guest.sh there and replaces the fixture directory with what the
+# guest produced. Usage: capture.sh KERNEL [DEST_PARENT] (default
+# <repo>/testdata/kernel).
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
-DEST_PARENT=${1:-$REPO/testdata/kernel}
+LABEL=${1:?usage: capture.sh KERNEL [DEST_PARENT]}
+DEST_PARENT=${2:-$REPO/testdata/kernel}
 GO=${GO:-go}
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/gonvme-capture.XXXXXX")
@@ -16,11 +18,13 @@ mkdir -p "$WORK/stage"
 cp "$HERE/capture-guest.sh" "$WORK/stage/"
 
 start=$(date +%s)
-"$HERE/run.sh" --timeout 600 --stage "$WORK/stage" --out "$WORK/out" --log "$WORK/console.log" -- sh capture-guest.sh
+"$HERE/run.sh" --kernel "$LABEL" --timeout 600 --stage "$WORK/stage" --out "$WORK/out" --log "$WORK/console.log" -- sh capture-guest.sh
 [ -s "$WORK/out/kernel-version" ] || { echo "capture: guest produced no output" >&2; exit 1; }
 
 kver=$(cat "$WORK/out/kernel-version")
-mm=$(echo "$kver" | cut -d. -f1,2)
+# shellcheck disable=SC1090
+. "${GONVME_VM_CACHE:-$HOME/.cache/gonvme-vm}/matrix/$LABEL.env"
+mm=$LABEL
 dest=$DEST_PARENT/$mm
 rm -rf "$dest"
 mkdir -p "$DEST_PARENT"
@@ -29,14 +33,16 @@ cat >"$dest/README.md" <<EOF
 # Kernel $mm fixtures (generated — do not edit)
 
 Captured by \`make fixtures\` (internal/vmtest/capture.sh) from Debian kernel
-$kver running in QEMU, with nvme-cli $(sed -n '1s/^nvme version \([^ ]*\).*/\1/p' "$dest/nvme-cli/version.txt") as the host tool.
+$kver ($KPKGS) running in QEMU, with nvme-cli $(sed -n '1s/^nvme version \([^ ]*\).*/\1/p' "$dest/nvme-cli/version.txt") as the host tool.
 The scenario is in internal/vmtest/capture-guest.sh.
 
 - \`sys/\`: sysfs subset, paths relative to /sys; symlinks kept verbatim
   (relative; some point outside the subset), readable attributes byte-exact,
   write-only ones (delete_controller, reset_controller, rescan_controller)
   absent. Controllers: nvme0 rdma test1, nvme1 tcp test1, nvme2 rdma test2,
-  nvme3 tcp test2, nvme4 persistent discovery controller (tcp).
+  nvme3 tcp test2, nvme4 persistent discovery controller (tcp). Which
+  namespace device gets which NSID is the kernel's choice (on 6.12 and 7.x
+  nvme0n1 may be NSID 2).
 - \`etc/nvme/\`: hostnqn and hostid used (together with sys/ this is a host root).
 - \`discovery/*.bin\`: raw discovery log pages (\`nvme discover -r\`) and one
   \`nvme get-log --log-id=0x70\` read through the persistent controller.
@@ -44,6 +50,9 @@ The scenario is in internal/vmtest/capture-guest.sh.
 - \`nvme-cli/\`: nvme-cli stdout per command (\`.stderr\` when not empty);
   \`commands.tsv\` lists file, exit status and command line.
   \`supported-options.txt\` is /dev/nvme-fabrics read before any write.
+- \`nvme-suite/\` (6.12, 7.x): the same read-only commands run with the
+  kernel's own suite's nvme-cli (\`version.txt\` says which), taken before
+  the teardown.
 - \`fabrics-writes.tsv\`: raw option strings written to /dev/nvme-fabrics and
   the kernel's answer (\`instance=…\` or the errno text);
   \`dmesg-fabrics-writes.txt\`: the kernel log lines they produced.
