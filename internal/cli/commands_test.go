@@ -11,10 +11,17 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/gonvme/gonvme/internal/kfixtures"
 	"github.com/gonvme/gonvme/internal/nvmf/nvmftest"
 )
 
+// TestDiscoverMatchesNvmeCli compares with what nvme-cli 2.3 printed on
+// each captured kernel for the same discovery logs.
 func TestDiscoverMatchesNvmeCli(t *testing.T) {
+	kfixtures.Each(t, testDiscoverMatchesNvmeCli)
+}
+
+func testDiscoverMatchesNvmeCli(t *testing.T, k kfixtures.Kernel) {
 	tests := []struct {
 		args    []string
 		fixture string
@@ -27,12 +34,12 @@ func TestDiscoverMatchesNvmeCli(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
-			f := withPages(t, nvmftest.New(t, nvmftest.Empty))
+			f := withPages(t, nvmftest.NewOn(t, nvmftest.Empty, k))
 			r := run(t, f, tt.args...)
 			if r.code != 0 || r.stderr != "" {
 				t.Fatalf("%v", r)
 			}
-			sameText(t, "nvme-cli/"+tt.fixture, string(nvmftest.ReadFixture(t, "nvme-cli/"+tt.fixture)), r.stdout)
+			sameText(t, "nvme-cli/"+tt.fixture, string(k.ReadFile(t, "nvme-cli/"+tt.fixture)), r.stdout)
 			if w := f.Kernel.Writes(); len(w) != 1 || !strings.HasPrefix(w[0], "nqn=nqn.2014-08.org.nvmexpress.discovery,") {
 				t.Errorf("kernel writes %q, want one discovery controller", w)
 			}
@@ -305,7 +312,13 @@ func sameSet(a, b []string) bool {
 	return true
 }
 
+// TestListMatchesNvmeCli compares with what nvme-cli 2.3 printed on each
+// captured kernel for the topology captured alongside.
 func TestListMatchesNvmeCli(t *testing.T) {
+	kfixtures.Each(t, testListMatchesNvmeCli)
+}
+
+func testListMatchesNvmeCli(t *testing.T, k kfixtures.Kernel) {
 	tests := []struct {
 		args    []string
 		fixture string
@@ -318,7 +331,7 @@ func TestListMatchesNvmeCli(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
-			f := withPages(t, nvmftest.New(t, nvmftest.Kernel61))
+			f := withPages(t, nvmftest.NewOn(t, nvmftest.Kernel61, k))
 			for _, root := range []bool{true, false} {
 				r := runEnv(t, f, root, tt.args...)
 				if r.code != 0 || r.stderr != "" {
@@ -328,7 +341,7 @@ func TestListMatchesNvmeCli(t *testing.T) {
 				if tt.filter != nil {
 					out = tt.filter(out)
 				}
-				sameText(t, "nvme-cli/"+tt.fixture, string(nvmftest.ReadFixture(t, "nvme-cli/"+tt.fixture)), out)
+				sameText(t, "nvme-cli/"+tt.fixture, string(k.ReadFile(t, "nvme-cli/"+tt.fixture)), out)
 			}
 			noWrites(t, f)
 		})

@@ -61,11 +61,12 @@ func runWith(t *testing.T, f *nvmftest.Fake, mod func(*Env), args ...string) res
 	return result{code, clean(out.String()), clean(errb.String())}
 }
 
-// withPages serves the captured discovery logs at their addresses.
+// withPages serves the discovery logs captured with f's kernel at their
+// addresses.
 func withPages(t *testing.T, f *nvmftest.Fake) *nvmftest.Fake {
-	f.Admin.Logs[nvmftest.Target("rdma", rdmaAddr, "4420")] = nvmftest.ReadFixture(t, "discovery/rdma-169.254.99.1-4420.bin")
-	f.Admin.Logs[nvmftest.Target("tcp", tcpAddr, "4420")] = nvmftest.ReadFixture(t, "discovery/tcp-127.0.0.1-4420.bin")
-	f.Admin.IDNS = nvmftest.ReadFixture(t, "identify/id-ns-nvme0n1.bin")
+	f.Admin.Logs[nvmftest.Target("rdma", rdmaAddr, "4420")] = f.Fixture.ReadFile(t, "discovery/rdma-169.254.99.1-4420.bin")
+	f.Admin.Logs[nvmftest.Target("tcp", tcpAddr, "4420")] = f.Fixture.ReadFile(t, "discovery/tcp-127.0.0.1-4420.bin")
+	f.Admin.IDNS = f.Fixture.ReadFile(t, "identify/id-ns-nvme0n1.bin")
 	return f
 }
 

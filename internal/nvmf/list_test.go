@@ -8,6 +8,7 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/gonvme/gonvme/internal/kfixtures"
 	"github.com/gonvme/gonvme/internal/nvmf"
 	"github.com/gonvme/gonvme/internal/nvmf/nvmftest"
 	"github.com/gonvme/gonvme/internal/render"
@@ -27,9 +28,15 @@ func asNvmeCli(d render.Device) nvmeCliDevice {
 		d.UsedBytes, d.MaximumLBA, d.PhysicalSize, d.SectorSize}
 }
 
+// TestDevicesMatchNvmeCli compares the devices of list with what nvme-cli
+// 2.3 listed on each captured kernel.
 func TestDevicesMatchNvmeCli(t *testing.T) {
+	kfixtures.Each(t, testDevicesMatchNvmeCli)
+}
+
+func testDevicesMatchNvmeCli(t *testing.T, k kfixtures.Kernel) {
 	var doc struct{ Devices []nvmeCliDevice }
-	if err := json.Unmarshal(nvmftest.ReadFixture(t, "nvme-cli/list.json"), &doc); err != nil {
+	if err := json.Unmarshal(k.ReadFile(t, "nvme-cli/list.json"), &doc); err != nil {
 		t.Fatal(err)
 	}
 	want := map[string]nvmeCliDevice{}
@@ -39,15 +46,15 @@ func TestDevicesMatchNvmeCli(t *testing.T) {
 	for _, view := range []sysfs.View{sysfs.Everything, sysfs.NamespacesView} {
 		for _, noGeneric := range []bool{false, true} {
 			t.Run(fmt.Sprintf("%v generic=%v", view, !noGeneric), func(t *testing.T) {
-				devicesMatchNvmeCli(t, view, noGeneric, want)
+				devicesMatchNvmeCli(t, k, view, noGeneric, want)
 			})
 		}
 	}
 }
 
-func devicesMatchNvmeCli(t *testing.T, view sysfs.View, noGeneric bool, want map[string]nvmeCliDevice) {
-	f := nvmftest.New(t, nvmftest.Kernel61)
-	f.Admin.IDNS = nvmftest.ReadFixture(t, "identify/id-ns-nvme0n1.bin")
+func devicesMatchNvmeCli(t *testing.T, k kfixtures.Kernel, view sysfs.View, noGeneric bool, want map[string]nvmeCliDevice) {
+	f := nvmftest.NewOn(t, nvmftest.Kernel61, k)
+	f.Admin.IDNS = k.ReadFile(t, "identify/id-ns-nvme0n1.bin")
 	f.Admin.NoGeneric = noGeneric
 	topo, err := f.Edge.ScanView(view)
 	if err != nil {

@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -19,6 +18,7 @@ import (
 	"github.com/gonvme/gonvme/fabrics"
 	"github.com/gonvme/gonvme/internal/hostfs"
 	"github.com/gonvme/gonvme/internal/keyring"
+	"github.com/gonvme/gonvme/internal/kfixtures"
 	"github.com/gonvme/gonvme/internal/nvmf"
 	"github.com/gonvme/gonvme/internal/sysfs"
 	"github.com/gonvme/gonvme/ioctl"
@@ -33,12 +33,11 @@ const (
 
 // Fixtures returns the directory of the kernel 6.1 fixtures,
 // testdata/kernel/6.1 at the top of the module.
-func Fixtures() string {
-	_, file, _, ok := runtime.Caller(0)
-	if !ok {
-		panic("nvmftest: cannot locate the module")
-	}
-	return filepath.Join(filepath.Dir(file), "..", "..", "..", "testdata", "kernel", "6.1")
+func Fixtures() string { return Kernel61Fixture().Dir }
+
+// Kernel61Fixture is the 6.1 capture, the one New starts from.
+func Kernel61Fixture() kfixtures.Kernel {
+	return kfixtures.Kernel{Name: "6.1", Dir: filepath.Join(kfixtures.Root(), "6.1")}
 }
 
 // ReadFixture reads a file under Fixtures.
@@ -52,9 +51,12 @@ func ReadFixture(t testing.TB, rel string) []byte {
 }
 
 // Supported61 is what /dev/nvme-fabrics of the 6.1 kernel lists.
-func Supported61(t testing.TB) fabrics.Supported {
+func Supported61(t testing.TB) fabrics.Supported { return SupportedOf(t, Kernel61Fixture()) }
+
+// SupportedOf is what /dev/nvme-fabrics of kernel k lists.
+func SupportedOf(t testing.TB, k kfixtures.Kernel) fabrics.Supported {
 	t.Helper()
-	sup, err := fabrics.ParseSupported(string(ReadFixture(t, "nvme-cli/supported-options.txt")))
+	sup, err := fabrics.ParseSupported(string(k.ReadFile(t, "nvme-cli/supported-options.txt")))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +70,8 @@ const (
 	// Empty is a root without any NVMe controller, but with the captured
 	// /etc/nvme identity.
 	Empty Root = iota
-	// Kernel61 is a copy of the captured sysfs tree and /etc/nvme.
+	// Kernel61 is a copy of the captured sysfs tree and /etc/nvme (of the
+	// 6.1 kernel with New, of the given one with NewOn).
 	Kernel61
 	// Bare is an empty directory: no /etc/nvme either.
 	Bare
@@ -76,11 +79,13 @@ const (
 
 // Fake is a fake kernel edge over a temporary root.
 type Fake struct {
-	Root   string
-	FS     hostfs.FS
-	Kernel *Kernel
-	Admin  *Admins
-	Del    *Deleter
+	Root string
+	FS   hostfs.FS
+	// Fixture is the kernel capture the root came from.
+	Fixture kfixtures.Kernel
+	Kernel  *Kernel
+	Admin   *Admins
+	Del     *Deleter
 	// Keys are the keys SearchKey finds, by KeyName(ring, type,
 	// description).
 	Keys map[string]int
@@ -100,19 +105,27 @@ func (f *Fake) searchKey(ring int, keyType, desc string) (int, error) {
 	return 0, fmt.Errorf("%s %q in keyring %d: %w", keyType, desc, ring, keyring.ErrNotFound)
 }
 
-// New returns a Fake over a new root of the given kind.
+// New returns a Fake over a new root of the given kind, from the 6.1
+// kernel's capture.
 func New(t testing.TB, kind Root) *Fake {
+	t.Helper()
+	return NewOn(t, kind, Kernel61Fixture())
+}
+
+// NewOn returns a Fake over a new root of the given kind from kernel k's
+// capture: its sysfs tree, /etc/nvme and supported-options list.
+func NewOn(t testing.TB, kind Root, k kfixtures.Kernel) *Fake {
 	t.Helper()
 	root := t.TempDir()
 	switch kind {
 	case Kernel61:
-		CopyTree(t, filepath.Join(Fixtures(), "sys"), filepath.Join(root, "sys"))
-		CopyTree(t, filepath.Join(Fixtures(), "etc"), filepath.Join(root, "etc"))
+		CopyTree(t, k.Path("sys"), filepath.Join(root, "sys"))
+		CopyTree(t, k.Path("etc"), filepath.Join(root, "etc"))
 	case Empty:
-		CopyTree(t, filepath.Join(Fixtures(), "etc"), filepath.Join(root, "etc"))
+		CopyTree(t, k.Path("etc"), filepath.Join(root, "etc"))
 	}
-	f := &Fake{Root: root, FS: hostfs.New(root)}
-	f.Kernel = &Kernel{t: t, fs: f.FS, Sup: Supported61(t)}
+	f := &Fake{Root: root, FS: hostfs.New(root), Fixture: k}
+	f.Kernel = &Kernel{t: t, fs: f.FS, Sup: SupportedOf(t, k)}
 	f.Admin = &Admins{t: t, fs: f.FS, Logs: map[string][]byte{}}
 	f.Del = &Deleter{fs: f.FS}
 	f.Keys = map[string]int{}
