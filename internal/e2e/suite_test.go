@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 )
 
 // suiteNVMe is the guest's second nvme-cli: the one the kernel's own
@@ -59,5 +60,53 @@ func TestSuiteNVMeCLI(t *testing.T) {
 		if !strings.Contains(text.stdout, d.DevicePath) {
 			t.Errorf("nvme-suite list does not show %s:\n%s", d.DevicePath, text.stdout)
 		}
+	}
+}
+
+// TestHostIDRule connects with this host's NQN and another host ID while a
+// controller uses the NQN with its own ID. 6.1 accepts the second pairing;
+// newer kernels (6.12, 7.x) refuse it with EINVAL, and gonvme then names
+// the controller holding the NQN and the host ID to pass. nvme-cli 2.3
+// succeeds or fails alike.
+func TestHostIDRule(t *testing.T) {
+	clean(t)
+	hostnqn, hostid := hostIdentity(t)
+	const other = "00000000-0000-4000-8000-000000000000"
+	mustOK(t, gonvme(t, "connect", "-t", "tcp", "-a", tcpAddr, "-s", "4420", "-n", nqnA), "gonvme connect")
+	held := controllers(t)
+	if len(held) != 1 {
+		t.Fatalf("want one controller, have %+v", held)
+	}
+	args := []string{"connect", "-t", "tcp", "-a", tcpAddr, "-s", "4420", "-n", nqnB, "-q", hostnqn, "-I", other}
+	dropSecond := func() { // deletes any controller but the first; waits until it is gone
+		for _, c := range controllers(t) {
+			if c.Name != held[0].Name {
+				os.WriteFile("/sys/class/nvme/"+c.Name+"/delete_controller", []byte("1"), 0o200)
+			}
+		}
+		for i := 0; i < 100 && len(controllers(t)) > 1; i++ {
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	n := nvmecli(t, args...)
+	dropSecond()
+	g := gonvme(t, args...)
+	cs := controllers(t)
+	dropSecond()
+	if (g.code == 0) != (n.code == 0) {
+		t.Errorf("gonvme exit %d, nvme-cli exit %d:\ngonvme %s\nnvme-cli %s", g.code, n.code, g, n)
+	}
+	if os.Getenv("GONVME_E2E_KERNEL") == "6.1" {
+		if g.code != 0 || len(cs) != 2 {
+			t.Errorf("6.1 accepts a second host ID for %s: %s\ncontrollers %+v", hostnqn, g, cs)
+		}
+		return
+	}
+	want := "host NQN " + hostnqn + " is in use with host ID " + hostid + " by " + held[0].Name + "; connect with --hostid " + hostid
+	if g.code != 1 || !strings.Contains(g.stderr, want) {
+		t.Errorf("a second host ID for %s: want exit 1 and %q:\n%s", hostnqn, want, g)
+	}
+	if len(cs) != 1 {
+		t.Errorf("the refused connect left %+v", cs)
 	}
 }
