@@ -486,3 +486,28 @@ func TestConnectVerboseNotesSpecForm(t *testing.T) {
 		t.Fatalf("%d writes, want 1", n)
 	}
 }
+
+// connect-all --device reads an existing discovery controller's log, as
+// nvme-cli's udev rule and nvmf-connect@.service run it, and connects
+// what it lists over that controller's transport.
+func TestConnectAllDevice(t *testing.T) {
+	f := withPages(t, nvmftest.New(t, nvmftest.Empty))
+	if r := run(t, f, "discover", "-p", "-t", "rdma", "-a", rdmaAddr, "-s", "4420"); r.code != 0 {
+		t.Fatalf("discover -p: %v", r)
+	}
+	disc := f.Controllers(t)
+	if len(disc) != 1 {
+		t.Fatalf("controllers %q, want the persistent discovery controller", disc)
+	}
+	r := run(t, f, "connect-all", "-d", disc[0])
+	if r.code != 0 || !strings.Contains(r.stdout, ": connected rdma 169.254.99.1:4420 "+test1) {
+		t.Fatalf("connect-all -d %s: %v", disc[0], r)
+	}
+	writes := f.Kernel.Writes()
+	if len(writes) < 2 || strings.Contains(strings.Join(writes[1:], "\n"), "nqn.2014-08.org.nvmexpress.discovery") {
+		t.Errorf("writes %q: want I/O connects only after the discover, through the existing controller", writes)
+	}
+	if r := run(t, f, "connect-all", "-d", "nvme42"); r.code == 0 || !strings.Contains(r.stderr, "nvme42") {
+		t.Errorf("connect-all -d of a missing controller: %v", r)
+	}
+}

@@ -43,7 +43,7 @@ func (env *Env) discoveryTargets(c *cli.Context) ([]nvmf.Target, []error, error)
 	}
 	if c.IsSet("transport") || c.IsSet("traddr") || c.IsSet("device") {
 		if c.IsSet("device") && !c.IsSet("traddr") {
-			return []nvmf.Target{{Options: base, Where: "--device"}}, nil, nil
+			return []nvmf.Target{{Options: base, Where: "--device", Device: strings.TrimPrefix(c.String("device"), "/dev/")}}, nil, nil
 		}
 		if err := validateTarget(base); err != nil {
 			return nil, nil, err
@@ -101,6 +101,7 @@ func discoverCommand(env *Env) *cli.Command {
 			for _, t := range targets {
 				to := dopts
 				to.Persistent = to.Persistent || t.Persistent
+				to.Force = to.Force || t.Force
 				d, err := env.Edge.DiscoverContext(ctx, t, to)
 				if err != nil {
 					env.report(env.explain(networkError{err}, t.Options))

@@ -142,7 +142,7 @@ func (env *Env) configuredTargets(jsonPath, context string, base fabrics.Options
 			errs = append(errs, fmt.Errorf("%s: %w", where, err))
 			continue
 		}
-		targets = append(targets, nvmf.Target{Options: o, Where: where, Persistent: vals["persistent"] == "true"})
+		targets = append(targets, nvmf.Target{Options: o, Where: where, Persistent: vals["persistent"] == "true", Force: vals["force"] == "true"})
 	}
 	return targets, errs
 }

@@ -164,7 +164,11 @@ func (e *Edge) Walk(ctx context.Context, targets []Target, o WalkOptions) (*Repo
 					results[i].Err = fmt.Errorf("not asked: %w", err)
 					return
 				}
-				results[i].Found, results[i].Err = e.discover(ix, t, DiscoverOptions{Persistent: o.Persistent || t.Persistent, Force: o.Force})
+				results[i].Found, results[i].Err = e.discover(ix, t, DiscoverOptions{Persistent: o.Persistent || t.Persistent, Force: o.Force || t.Force, Device: t.Device})
+				if f := results[i].Found; f != nil && t.Device != "" {
+					// The named controller's own transport and address.
+					results[i].Target.Options = f.Target.Options
+				}
 			}()
 		}
 		wg.Wait()

@@ -48,6 +48,12 @@ type Target struct {
 	// configured for it (config.json "persistent", discovery.conf
 	// --persistent).
 	Persistent bool
+	// Force creates a new discovery controller for this target even if a
+	// matching one exists (discovery.conf --force).
+	Force bool
+	// Device names an existing discovery controller ("nvme2") to read
+	// instead of connecting one (connect-all --device).
+	Device string
 }
 
 // from says where the target was configured, for messages.
@@ -187,6 +193,9 @@ func (e *Edge) discover(ix *pathIndex, t Target, o DiscoverOptions) (*Discovered
 		return nil, err
 	}
 	if name != "" {
+		if o.Device != "" {
+			t.Options = deviceTarget(t.Options, ix.topo.Controller(name))
+		}
 		d, err := e.readThrough(t, name)
 		if err == nil || o.Device != "" {
 			return d, err
@@ -237,6 +246,22 @@ func (e *Edge) existing(ix *pathIndex, t Target, o DiscoverOptions) (string, err
 		}
 	}
 	return "", nil
+}
+
+// deviceTarget fills in the transport and address of an existing
+// discovery controller c, so that the entries and referrals of its log
+// are judged and connected as if it had been named with -t/-a/-s.
+func deviceTarget(o fabrics.Options, c *sysfs.Controller) fabrics.Options {
+	if o.Transport == "" {
+		o.Transport, o.Traddr, o.Trsvcid = c.Transport, c.Address.Traddr, c.Address.Trsvcid
+		if o.HostTraddr == "" {
+			o.HostTraddr = c.Address.HostTraddr
+		}
+		if o.HostIface == "" {
+			o.HostIface = c.Address.HostIface
+		}
+	}
+	return o
 }
 
 // DiscoveryPlan is what a discovery of one target would do, found without
