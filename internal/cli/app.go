@@ -10,6 +10,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/gonvme/gonvme/internal/compat"
 	"github.com/gonvme/gonvme/internal/hostfs"
 	"github.com/gonvme/gonvme/internal/nvmf"
 	"github.com/gonvme/gonvme/nqn"
@@ -53,6 +54,10 @@ type Env struct {
 	// Terminal reports whether stderr is a terminal (progress lines are
 	// drawn only there); nil means it is not.
 	Terminal func() bool
+
+	// profile is the nvme-cli release whose output is reproduced
+	// (--compat, GONVME_COMPAT).
+	profile compat.Profile
 
 	journal KernelLogSource
 	ids     map[[2]string]nqn.Identity // resolved once per run, see identity
@@ -120,8 +125,23 @@ func newApp(env *Env) *cli.App {
 	cli.VersionPrinter = func(c *cli.Context) {
 		fmt.Fprintf(c.App.Writer, "gonvme version %s (commit %s)\n", env.Version, env.Commit)
 	}
+	env.profile = compat.New(compat.Default)
 	app := &cli.App{
-		Name:                   "gonvme",
+		Name: "gonvme",
+		Flags: []cli.Flag{&cli.StringFlag{
+			Name:    "compat",
+			EnvVars: []string{"GONVME_COMPAT"},
+			Value:   compat.Default.String(),
+			Usage:   "print output as nvme-cli `VERSION` (2.3 to 2.16) does; give it before the command",
+		}},
+		Before: func(c *cli.Context) error {
+			v, err := compat.ParseVersion(c.String("compat"))
+			if err != nil {
+				return usageErrorf("--compat (or GONVME_COMPAT): %w", err)
+			}
+			env.profile = compat.New(v)
+			return nil
+		},
 		Usage:                  "NVMe over Fabrics host tool: discover, connect and manage remote NVMe subsystems (RDMA, TCP)",
 		Version:                env.Version,
 		Writer:                 env.Stdout,

@@ -9,6 +9,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/gonvme/gonvme/fabrics"
+	"github.com/gonvme/gonvme/internal/compat"
 	"github.com/gonvme/gonvme/internal/config"
 	"github.com/gonvme/gonvme/internal/nvmf"
 	"github.com/gonvme/gonvme/internal/render"
@@ -30,7 +31,7 @@ func connectCommand(env *Env) *cli.Command {
 			idempotentFlag(),
 			dryRunFlag("print the option string connect would write to /dev/nvme-fabrics (secrets redacted) and write nothing; " +
 				"with only --nqn, print those of the discovery controllers it would ask"),
-			outputFlag("", "print the new device: normal or json (default: print nothing)"),
+			outputFlag("", "print the new device: normal or json (default: as the --compat release does; 2.7 on print it)"),
 			verboseFlag(),
 		}, append(urfaveFlags(), refusedFlags(refuseNoRetries)...)...),
 		Before: checkRefused(refuseNoRetries),
@@ -114,12 +115,17 @@ func (env *Env) connectOne(c *cli.Context, o fabrics.Options, format string) err
 	return env.printDevice(format, dev)
 }
 
+// printDevice writes the new controller's name as connect -o prints it in
+// the profile's release: from 2.7 "connecting to device: nvmeX" also by
+// default, before it "device: nvmeX" with -o normal only.
 func (env *Env) printDevice(format, dev string) error {
-	switch format {
-	case "normal":
+	switch {
+	case format == "json":
+		return render.WriteJSONDevice(env.Stdout, env.profile, dev)
+	case env.profile.Has(compat.ConnectMessage):
+		fmt.Fprintf(env.Stdout, "connecting to device: %s\n", dev)
+	case format == "normal":
 		fmt.Fprintf(env.Stdout, "device: %s\n", dev)
-	case "json":
-		return writeJSON(env.Stdout, map[string]string{"device": dev})
 	}
 	return nil
 }

@@ -5,6 +5,8 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/gonvme/gonvme/fabrics"
+	"github.com/gonvme/gonvme/internal/compat"
 	"github.com/gonvme/gonvme/internal/nvmf"
 	"github.com/gonvme/gonvme/internal/render"
 )
@@ -93,7 +95,14 @@ func (env *Env) printReport(rep *nvmf.Report, quiet, verbose bool) {
 		case nvmf.Connected:
 			fmt.Fprintf(env.Stdout, "%s: connected %s\n", p.Device, render.Escape(p.Options.Target()))
 		case nvmf.AlreadyConnected:
-			if !quiet {
+			// nvme-cli skips the connected paths it finds without a word
+			// and reports only a connect the kernel refuses; gonvme
+			// names the controller of such a path too, and lists the
+			// others with -v.
+			if p.Refused && !quiet {
+				env.alreadyConnected(p.Options)
+			}
+			if p.Refused && !quiet || verbose {
 				dev := p.Device
 				if dev == "" {
 					dev = "(controller not found)"
@@ -116,6 +125,18 @@ func (env *Env) printReport(rep *nvmf.Report, quiet, verbose bool) {
 		fmt.Fprintf(env.Stderr, "connect-all: %d connected, %d already connected, %d failed, %d not attempted%s; %d of %d discovery controllers failed\n",
 			counts[nvmf.Connected], counts[nvmf.AlreadyConnected], counts[nvmf.Failed], counts[nvmf.NotAttempted], skipped, discFailed, len(rep.Discoveries))
 	}
+}
+
+// alreadyConnected reports a path the kernel refused as connected already,
+// on stderr, as the profile's nvme-cli connect-all does (see
+// compat.ConnectAllAlreadyFull).
+func (env *Env) alreadyConnected(o fabrics.Options) {
+	if env.profile.Has(compat.ConnectAllAlreadyFull) {
+		fmt.Fprintf(env.Stderr, "already connected to hostnqn=%s,nqn=%s,transport=%s,traddr=%s,trsvcid=%s\n",
+			render.Escape(o.HostNQN), render.Escape(o.NQN), o.Transport, render.Escape(o.Traddr), render.Escape(o.Trsvcid))
+		return
+	}
+	fmt.Fprintf(env.Stderr, "traddr=%s is already connected\n", render.Escape(o.Traddr))
 }
 
 type pathJSON struct {

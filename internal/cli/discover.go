@@ -133,12 +133,12 @@ func (env *Env) printDiscovery(c *cli.Context, format string, d *nvmf.Discovered
 	}
 	switch format {
 	case "json":
-		return render.DiscoveryJSON(env.Stdout, d.Log)
+		return render.DiscoveryJSON(env.Stdout, env.profile, d.Log)
 	case "binary":
 		_, err := env.Stdout.Write(d.Raw)
 		return err
 	}
-	return render.DiscoveryText(env.Stdout, d.Log)
+	return render.DiscoveryText(env.Stdout, env.profile, d.Log)
 }
 
 // report writes one failure to stderr.

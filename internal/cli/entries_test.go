@@ -115,7 +115,7 @@ func TestConnectByNQNReportsSkippedOnStderr(t *testing.T) {
 	)
 	f.WriteFile(t, "/etc/nvme/discovery.conf", "--transport=rdma --traddr=169.254.99.1 --trsvcid=4420\n")
 	r := run(t, f, "connect", "-n", test1, "-o", "json")
-	if r.code != 0 || r.stdout != "{\n  \"device\": \"nvme0\"\n}\n" || !strings.Contains(r.stderr, "skipped tcp 127.0.0.1:4420 "+test1+": entry listed for tcp") {
+	if r.code != 0 || r.stdout != "{\n  \"device\":\"nvme0\"\n}\n" || !strings.Contains(r.stderr, "skipped tcp 127.0.0.1:4420 "+test1+": entry listed for tcp") {
 		t.Errorf("%v\nwant the device as JSON on stdout, the skipped tcp path on stderr", r)
 	}
 }

@@ -55,6 +55,10 @@ func runWith(t *testing.T, f *nvmftest.Fake, mod func(*Env), args ...string) res
 		LookupEnv: func(string) (string, bool) { return "", false },
 	}
 	mod(&env)
+	if len(args) == 0 || !strings.HasPrefix(args[0], "--compat") {
+		// The fixtures are nvme-cli 2.3's output.
+		args = append([]string{"--compat", "2.3"}, args...)
+	}
 	code := Run(env, args)
 	// Paths under the temporary root read the same in every run.
 	clean := func(s string) string { return strings.ReplaceAll(s, f.Root, "ROOT") }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/gonvme/gonvme/internal/compat"
 	"github.com/gonvme/gonvme/internal/nvmf"
 	"github.com/gonvme/gonvme/internal/render"
 	"github.com/gonvme/gonvme/internal/sysfs"
@@ -26,8 +27,11 @@ func topologyCommand[T any](env *Env, name, usage, argsUsage string, checkArgs f
 		Name:      name,
 		Usage:     usage,
 		ArgsUsage: argsUsage,
-		Flags:     append([]cli.Flag{outputFlag("normal", "output format: normal or json"), verboseFlag()}, refusedFlags(refuseNoRetries)...),
-		Before:    checkRefused(refuseNoRetries),
+		Flags: append([]cli.Flag{outputFlag("normal", "output format: normal or json"), verboseFlag(),
+			&cli.StringFlag{Name: "output-format-version", Value: "1",
+				Usage: "JSON layout `VERSION`: 1, or 2 for the verbose one (as nvme-cli 2.14 on; with --compat 2.14 or later)"}},
+			refusedFlags(refuseNoRetries)...),
+		Before: checkRefused(refuseNoRetries),
 		Action: func(c *cli.Context) error {
 			if err := checkArgs(c); err != nil {
 				return err
@@ -36,8 +40,13 @@ func topologyCommand[T any](env *Env, name, usage, argsUsage string, checkArgs f
 			if err != nil {
 				return err
 			}
-			if c.Bool("verbose") || c.NArg() > 0 {
-				view = sysfs.Everything
+			fv, err := env.formatVersion(c)
+			if err != nil {
+				return err
+			}
+			scan := view
+			if c.Bool("verbose") || c.NArg() > 0 || fv == 2 { // version 2 is verbose JSON
+				scan = sysfs.Everything
 			}
 			var extra T
 			done := make(chan struct{})
@@ -49,7 +58,7 @@ func topologyCommand[T any](env *Env, name, usage, argsUsage string, checkArgs f
 			} else {
 				close(done)
 			}
-			topo, err := env.Edge.ScanView(view)
+			topo, err := env.Edge.ScanView(scan)
 			<-done
 			if err != nil {
 				return err
@@ -72,16 +81,18 @@ func listCommand(env *Env) *cli.Command {
 	return topologyCommand(env, "list", "list NVMe namespaces (block devices)", "", nil, sysfs.NamespacesView, identify,
 		func(c *cli.Context, format string, topo *sysfs.Topology, host render.HostIdent, ids map[string]nvmf.Identity) error {
 			devs := env.Edge.Devices(topo, ids)
-			render.SortDevices(host, topo, devs)
+			p := env.profile
+			fv, _ := env.formatVersion(c)
+			render.SortDevices(p, host, topo, devs)
 			switch {
-			case c.Bool("verbose") && format == "json":
-				return render.ListVerboseJSONHost(env.Stdout, host, topo, devs)
+			case format == "json" && p.ListJSONVerbose(c.Bool("verbose"), fv):
+				return render.ListVerboseJSONHost(env.Stdout, p, host, topo, devs, p.ListJSONByPath(fv))
 			case c.Bool("verbose"):
-				return render.ListVerboseHost(env.Stdout, host, topo, devs)
+				return render.ListVerboseHost(env.Stdout, p, host, topo, devs)
 			case format == "json":
-				return render.ListJSON(env.Stdout, devs)
+				return render.ListJSON(env.Stdout, p, devs)
 			}
-			return render.ListText(env.Stdout, devs)
+			return render.ListText(env.Stdout, p, devs)
 		})
 }
 
@@ -90,16 +101,18 @@ func listSubsysCommand(env *Env) *cli.Command {
 		"list NVMe subsystems and the paths (controllers) to each; with a namespace DEVICE, only the paths to it and their ANA state",
 		"[DEVICE]", oneNamespaceArg, sysfs.SubsystemsView, nil,
 		func(c *cli.Context, format string, topo *sysfs.Topology, host render.HostIdent, _ struct{}) error {
+			p := env.profile
+			fv, _ := env.formatVersion(c)
 			if dev := c.Args().First(); dev != "" {
 				if format == "json" {
-					return render.SubsysDeviceJSON(env.Stdout, host, topo, dev)
+					return render.SubsysDeviceJSON(env.Stdout, p, host, topo, dev, p.SubsysJSONVerbose(c.Bool("verbose"), fv))
 				}
-				return render.SubsysDeviceText(env.Stdout, host, topo, dev)
+				return render.SubsysDeviceText(env.Stdout, p, host, topo, dev, c.Bool("verbose"))
 			}
 			if format == "json" {
-				return render.SubsysJSON(env.Stdout, host, topo)
+				return render.SubsysJSON(env.Stdout, p, host, topo, p.SubsysJSONVerbose(c.Bool("verbose"), fv))
 			}
-			return render.SubsysText(env.Stdout, host, topo)
+			return render.SubsysText(env.Stdout, p, host, topo, c.Bool("verbose"))
 		})
 }
 
@@ -117,6 +130,25 @@ func oneNamespaceArg(c *cli.Context) error {
 		return nil
 	}
 	return usageErrorf("unexpected argument %q: give one namespace device such as nvme0n1", c.Args().Get(1))
+}
+
+// formatVersion is --output-format-version: 1 or 2, and only in the
+// profiles whose nvme-cli has it.
+func (env *Env) formatVersion(c *cli.Context) (int, error) {
+	s := c.String("output-format-version")
+	if !c.IsSet("output-format-version") {
+		return 1, nil
+	}
+	if !env.profile.Has(compat.OutputFormatVersion) {
+		return 0, usageErrorf("--output-format-version: %s has no such option (nvme-cli has it from 2.14; see --compat)", env.profile)
+	}
+	switch s {
+	case "1":
+		return 1, nil
+	case "2":
+		return 2, nil
+	}
+	return 0, usageErrorf("--output-format-version: %q is not 1 or 2", s)
 }
 
 // hostIdent is the configured host identity, as list and list-subsys

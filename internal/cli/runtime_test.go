@@ -40,7 +40,8 @@ func TestKernelEALREADYNamesTheController(t *testing.T) {
 		{"connect-all", false, []string{"connect-all", "-t", "rdma", "-a", rdmaAddr, "-s", "4420"},
 			"nvme7: already connected rdma 169.254.99.1:4420 " + test1 + "\nnvme0: connected rdma 169.254.99.1:4420 " + test2 + "\n" +
 				"skipped tcp 127.0.0.1:4420 nqn.2014-08.org.nvmexpress.discovery: referral listed for tcp by a discovery controller reached over rdma: " +
-				"only paths of its own transport are followed (use 'gonvme connect-all -t tcp')\n", ""},
+				"only paths of its own transport are followed (use 'gonvme connect-all -t tcp')\n",
+			"traddr=169.254.99.1 is already connected\n"}, // nvme-cli 2.3's line (run adds --compat 2.3)
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -61,6 +61,9 @@ type PathResult struct {
 	Via     Target          // the discovery controller that listed it
 	Device  string          // "nvme4" when connected or already connected
 	Outcome Outcome
+	// Refused is set on an AlreadyConnected path that the scan did not
+	// find connected: the kernel refused its connect (EALREADY).
+	Refused bool
 	Err     error
 }
 
@@ -318,7 +321,7 @@ func (e *Edge) ConnectPaths(ctx context.Context, r *Report) {
 			p.Outcome, p.Device = Connected, reply.Device()
 			s.created(p.Device)
 		case errors.Is(err, syscall.EALREADY):
-			p.Outcome, p.Err = AlreadyConnected, nil
+			p.Outcome, p.Err, p.Refused = AlreadyConnected, nil, true
 			p.Device, _ = e.kernelSaysConnected(p.Options, err)
 		default:
 			p.Outcome, p.Err = Failed, s.wrap(err)

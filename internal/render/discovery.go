@@ -8,14 +8,15 @@ import (
 	"unicode/utf8"
 
 	"github.com/gonvme/gonvme/discovery"
+	"github.com/gonvme/gonvme/internal/compat"
 )
 
-// DiscoveryText writes the discovery log as `nvme discover` (nvme-cli 2.3)
-// prints it. The record count printed is the number of entries shown.
+// DiscoveryText writes the discovery log as `nvme discover` prints it in
+// the profile's release (rdma_pkey as %#04x from 2.9). The record count printed is the number of entries shown.
 // Strings from the target are printed as they are, except that control
 // characters and invalid UTF-8 are escaped (\xNN, \u00NN) so a hostile
 // target cannot drive the terminal.
-func DiscoveryText(w io.Writer, l *discovery.Log) error {
+func DiscoveryText(w io.Writer, p compat.Profile, l *discovery.Log) error {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "\nDiscovery Log Number of Records %d, Generation counter %d\n", len(l.Entries), l.Genctr)
 	for i, e := range l.Entries {
@@ -39,7 +40,7 @@ func DiscoveryText(w io.Writer, l *discovery.Log) error {
 			fmt.Fprintf(&b, "rdma_prtype: %s\n", discovery.PRTypeString(r.PRType))
 			fmt.Fprintf(&b, "rdma_qptype: %s\n", discovery.QPTypeString(r.QPType))
 			fmt.Fprintf(&b, "rdma_cms:    %s\n", discovery.CMSString(r.CMS))
-			fmt.Fprintf(&b, "rdma_pkey: 0x%04x\n", r.PKey)
+			fmt.Fprintf(&b, "rdma_pkey: %s\n", pkeyText(p, r.PKey))
 		case discovery.TrTypeTCP:
 			fmt.Fprintf(&b, "sectype: %s\n", discovery.SecTypeString(e.TCPSecType()))
 		}
@@ -49,11 +50,16 @@ func DiscoveryText(w io.Writer, l *discovery.Log) error {
 }
 
 // DiscoveryJSON writes the discovery log as `nvme discover -o json`
-// (nvme-cli 2.3, json-c pretty printing: two-space indent, no space after
+// (json-c pretty printing; no records print as [] from 2.7: two-space indent, no space after
 // the colon) prints it, followed by a newline. Invalid UTF-8 bytes are
 // written as the text \xNN, as DiscoveryText does.
-func DiscoveryJSON(w io.Writer, l *discovery.Log) error {
+func DiscoveryJSON(w io.Writer, p compat.Profile, l *discovery.Log) error {
 	var b bytes.Buffer
+	if len(l.Entries) == 0 && p.Has(compat.EmptyArrayCompact) {
+		fmt.Fprintf(&b, "{\n  \"genctr\":%d,\n  \"records\":[]\n}\n", l.Genctr)
+		_, err := w.Write(b.Bytes())
+		return err
+	}
 	fmt.Fprintf(&b, "{\n  \"genctr\":%d,\n  \"records\":[\n", l.Genctr)
 	for i, e := range l.Entries {
 		fields := []discoveryJSONField{
@@ -97,6 +103,22 @@ func DiscoveryJSON(w io.Writer, l *discovery.Log) error {
 	b.WriteString("  ]\n}\n")
 	_, err := w.Write(b.Bytes())
 	return err
+}
+
+// pkeyText is rdma_pkey as the release prints it: 0x%04x, or from 2.9
+// C's %#04x, which leaves the 0x off a zero (0000).
+func pkeyText(p compat.Profile, pkey uint16) string {
+	if !p.Has(compat.DiscoveryPKeyAlt) {
+		return fmt.Sprintf("0x%04x", pkey)
+	}
+	if pkey == 0 {
+		return "0000"
+	}
+	h := strconv.FormatUint(uint64(pkey), 16)
+	if len(h) < 2 {
+		h = "0" + h // the width, 4, counts the 0x
+	}
+	return "0x" + h
 }
 
 type discoveryJSONField struct{ key, value string }

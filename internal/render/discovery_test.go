@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/gonvme/gonvme/discovery"
+	"github.com/gonvme/gonvme/internal/compat"
 	"github.com/gonvme/gonvme/internal/kfixtures"
 )
 
@@ -89,7 +90,7 @@ func testDiscoveryMatchesNvmeCli(t *testing.T, dir string) {
 			for _, f := range []struct {
 				ext string
 				fn  func(io.Writer, *discovery.Log) error
-			}{{".txt", DiscoveryText}, {".json", DiscoveryJSON}} {
+			}{{".txt", withProfile(p23, DiscoveryText)}, {".json", withProfile(p23, DiscoveryJSON)}} {
 				want, err := os.ReadFile(filepath.Join(dir, "nvme-cli", c.name+f.ext))
 				if err != nil {
 					t.Fatal(err)
@@ -114,7 +115,7 @@ func TestDiscoveryGolden(t *testing.T) {
 			for _, f := range []struct {
 				ext string
 				fn  func(io.Writer, *discovery.Log) error
-			}{{".txt", DiscoveryText}, {".json", DiscoveryJSON}} {
+			}{{".txt", withProfile(p23, DiscoveryText)}, {".json", withProfile(p23, DiscoveryJSON)}} {
 				got := renderDiscovery(t, f.fn, l)
 				golden := filepath.Join("testdata", name+f.ext)
 				if updateGolden() {
@@ -135,7 +136,7 @@ func TestDiscoveryGolden(t *testing.T) {
 func TestDiscoveryJSONIsValid(t *testing.T) {
 	pages, _ := filepath.Glob("../../discovery/testdata/*.bin")
 	for _, page := range pages {
-		out := renderDiscovery(t, DiscoveryJSON, decodeDiscoveryPage(t, page))
+		out := renderDiscovery(t, withProfile(p23, DiscoveryJSON), decodeDiscoveryPage(t, page))
 		var v struct {
 			Genctr  uint64           `json:"genctr"`
 			Records []map[string]any `json:"records"`
@@ -175,10 +176,15 @@ func (discoveryFailingWriter) Write([]byte) (int, error) { return 0, io.ErrClose
 
 func TestDiscoveryWriteError(t *testing.T) {
 	l := &discovery.Log{}
-	if err := DiscoveryText(discoveryFailingWriter{}, l); !errors.Is(err, io.ErrClosedPipe) {
+	if err := DiscoveryText(discoveryFailingWriter{}, p23, l); !errors.Is(err, io.ErrClosedPipe) {
 		t.Errorf("DiscoveryText error = %v, want the writer's", err)
 	}
-	if err := DiscoveryJSON(discoveryFailingWriter{}, l); !errors.Is(err, io.ErrClosedPipe) {
+	if err := DiscoveryJSON(discoveryFailingWriter{}, p23, l); !errors.Is(err, io.ErrClosedPipe) {
 		t.Errorf("DiscoveryJSON error = %v, want the writer's", err)
 	}
+}
+
+// withProfile binds a discovery renderer to a profile.
+func withProfile(p compat.Profile, fn func(io.Writer, compat.Profile, *discovery.Log) error) func(io.Writer, *discovery.Log) error {
+	return func(w io.Writer, l *discovery.Log) error { return fn(w, p, l) }
 }

@@ -11,11 +11,15 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gonvme/gonvme/internal/compat"
 	"github.com/gonvme/gonvme/internal/hostfs"
 	"github.com/gonvme/gonvme/internal/kfixtures"
 	"github.com/gonvme/gonvme/internal/sysfs"
 	"github.com/gonvme/gonvme/internal/textdiff"
 )
+
+// p23 is nvme-cli 2.3, the release the 6.1 fixtures were captured with.
+var p23 = compat.New(compat.Version{Major: 2, Minor: 3})
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata")
 
@@ -114,7 +118,7 @@ func loadTree(t *testing.T, name string) scenario {
 			MetadataSize: uint32(id.ms),
 		}, ok
 	})
-	SortDevices(s.host, topo, s.devs)
+	SortDevices(p23, s.host, topo, s.devs)
 	return s
 }
 
@@ -159,13 +163,13 @@ func TestListGolden(t *testing.T) {
 	for _, name := range []string{"multihost", "nomultipath", "empty"} {
 		t.Run(name, func(t *testing.T) {
 			s := loadTree(t, name)
-			golden(t, "list-"+name+".txt", render(t, func(b *bytes.Buffer) error { return ListText(b, s.devs) }))
-			golden(t, "list-"+name+".json", render(t, func(b *bytes.Buffer) error { return ListJSON(b, s.devs) }))
+			golden(t, "list-"+name+".txt", render(t, func(b *bytes.Buffer) error { return ListText(b, p23, s.devs) }))
+			golden(t, "list-"+name+".json", render(t, func(b *bytes.Buffer) error { return ListJSON(b, p23, s.devs) }))
 			golden(t, "list-verbose-"+name+".txt", render(t, func(b *bytes.Buffer) error {
-				return ListVerboseHost(b, s.host, s.topo, s.devs)
+				return ListVerboseHost(b, p23, s.host, s.topo, s.devs)
 			}))
 			golden(t, "list-verbose-"+name+".json", render(t, func(b *bytes.Buffer) error {
-				return ListVerboseJSONHost(b, s.host, s.topo, s.devs)
+				return ListVerboseJSONHost(b, p23, s.host, s.topo, s.devs, false)
 			}))
 		})
 	}
@@ -200,19 +204,19 @@ func testKernelFixtures(t *testing.T, k kfixtures.Kernel) {
 		}
 		return Device{}, false
 	})
-	SortDevices(host, topo, devs)
+	SortDevices(p23, host, topo, devs)
 	cases := []struct {
 		file string
 		fn   func(*bytes.Buffer) error
 	}{
-		{"list.txt", func(b *bytes.Buffer) error { return ListText(b, devs) }},
-		{"list.json", func(b *bytes.Buffer) error {
-			return withoutAdditions(b, func(b *bytes.Buffer) error { return ListJSON(b, devs) })
+		{"list.txt", func(b *bytes.Buffer) error { return ListText(b, p23, devs) }},
+		{"list.json", func(b *bytes.Buffer) error { return ListJSON(b, p23, devs) }},
+		{"list-verbose.txt", func(b *bytes.Buffer) error { return ListVerboseHost(b, p23, host, topo, devs) }},
+		{"list-subsys.txt", func(b *bytes.Buffer) error { return SubsysText(b, p23, host, topo, false) }},
+		{"list-subsys.json", func(b *bytes.Buffer) error { return SubsysJSON(b, p23, host, topo, false) }},
+		{"list-subsys-nvme0n1.txt", func(b *bytes.Buffer) error {
+			return SubsysDeviceText(b, p23, host, topo, "/dev/nvme0n1", false)
 		}},
-		{"list-verbose.txt", func(b *bytes.Buffer) error { return ListVerboseHost(b, host, topo, devs) }},
-		{"list-subsys.txt", func(b *bytes.Buffer) error { return SubsysText(b, host, topo) }},
-		{"list-subsys.json", func(b *bytes.Buffer) error { return SubsysJSON(b, host, topo) }},
-		{"list-subsys-nvme0n1.txt", func(b *bytes.Buffer) error { return SubsysDeviceText(b, host, topo, "/dev/nvme0n1") }},
 	}
 	for _, c := range cases {
 		want, err := os.ReadFile(filepath.Join(root, "nvme-cli", c.file))
@@ -250,7 +254,7 @@ func TestUnitFormatting(t *testing.T) {
 func TestSortDevicesKeepsUnknownLast(t *testing.T) {
 	s := loadTree(t, "multihost")
 	devs := append([]Device{{DevicePath: "/dev/nvme9n9"}, {DevicePath: "nvme8n8"}}, s.devs...)
-	SortDevices(s.host, s.topo, devs)
+	SortDevices(p23, s.host, s.topo, devs)
 	var got []string
 	for _, d := range devs {
 		got = append(got, strconv.Quote(d.name()))
@@ -263,27 +267,12 @@ func TestSortDevicesKeepsUnknownLast(t *testing.T) {
 
 func TestTextEscapesControlCharacters(t *testing.T) {
 	devs := []Device{{DevicePath: "/dev/nvme0n1", ModelNumber: "evil\x1b[2J", SerialNumber: "a\nb", SectorSize: 512}}
-	out := render(t, func(b *bytes.Buffer) error { return ListText(b, devs) })
+	out := render(t, func(b *bytes.Buffer) error { return ListText(b, p23, devs) })
 	if bytes.ContainsAny(out, "\x1b") || bytes.Count(out, []byte("\n")) != 3 {
 		t.Errorf("control characters reached the terminal:\n%q", out)
 	}
-	js := render(t, func(b *bytes.Buffer) error { return ListJSON(b, devs) })
+	js := render(t, func(b *bytes.Buffer) error { return ListJSON(b, compat.New(compat.Default), devs) })
 	if !bytes.Contains(js, []byte(`"ModelNumber":"evil\u001b[2J"`)) || !bytes.Contains(js, []byte(`"SerialNumber":"a\nb"`)) {
 		t.Errorf("JSON escaping wrong:\n%s", js)
 	}
-}
-
-// withoutAdditions renders with fn and drops the keys gonvme adds to
-// nvme-cli 2.3's JSON ("GenericPath"), so the rest compares byte for byte.
-func withoutAdditions(b *bytes.Buffer, fn func(*bytes.Buffer) error) error {
-	var tmp bytes.Buffer
-	if err := fn(&tmp); err != nil {
-		return err
-	}
-	for _, line := range bytes.SplitAfter(tmp.Bytes(), []byte("\n")) {
-		if !bytes.Contains(line, []byte(`"GenericPath":`)) {
-			b.Write(line)
-		}
-	}
-	return nil
 }

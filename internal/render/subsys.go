@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/gonvme/gonvme/internal/compat"
 	"github.com/gonvme/gonvme/internal/sysfs"
 )
 
@@ -16,61 +17,106 @@ import (
 // host NQN, and subsystems without any controller, are listed under it.
 type HostIdent struct{ HostNQN, HostID string }
 
-// SubsysText writes `nvme list-subsys` as nvme-cli 2.3 prints it:
+// SubsysText writes `nvme list-subsys` as the profile's nvme-cli prints
+// it, for example 2.3's:
 //
 //	nvme-subsys0 - NQN=nqn.2026-11.io.gonvme:test1
 //	\
 //	 +- nvme0 rdma traddr=169.254.99.1,trsvcid=4420 live
 //
-// A subsystem with namespaces lists the paths of its first namespace (one
-// per controller that has one, with a trailing space where 2.3 leaves the
-// ANA state empty); otherwise it lists its controllers. Order is nvme-cli
-// 2.3's; see view.
-func SubsysText(w io.Writer, host HostIdent, t *sysfs.Topology) error {
-	return subsysText(w, newView(host, t, nil), false)
+// Before 2.5 a subsystem with namespaces lists the paths of its first
+// namespace (one per controller that has one, with a trailing space where
+// the ANA state is left empty); otherwise, and from 2.5 always, it lists
+// its controllers. verbose is -v, which from 2.11 adds attribute lines.
+func SubsysText(w io.Writer, p compat.Profile, host HostIdent, t *sysfs.Topology, verbose bool) error {
+	return subsysText(w, p, newView(p, host, t, nil), false, verbose)
 }
 
-// SubsysJSON writes `nvme list-subsys -o json` as nvme-cli 2.3 prints it:
-// [{"HostNQN","HostID","Subsystems":[{"Name","NQN","Paths":[{"Name",
-// "Transport","Address","State"}]}]}]. HostID is left out for a host
-// without one.
-func SubsysJSON(w io.Writer, host HostIdent, t *sysfs.Topology) error {
-	return subsysJSON(w, newView(host, t, nil), false)
+// SubsysJSON writes `nvme list-subsys -o json` as the profile's nvme-cli
+// prints it: [{"HostNQN","HostID","Subsystems":[{"Name","NQN",…,"Paths":
+// [{"Name","Transport","Address","State"}]}]}], the subsystem keys
+// between NQN and Paths depending on the release and on verbose. HostID
+// is left out for a host without one.
+func SubsysJSON(w io.Writer, p compat.Profile, host HostIdent, t *sysfs.Topology, verbose bool) error {
+	return subsysJSON(w, p, newView(p, host, t, nil), false, verbose)
 }
 
 // SubsysDeviceText writes `nvme list-subsys DEVICE`: only the subsystem of
 // the namespace block device (a name such as "nvme0n1" or a path such as
 // "/dev/nvme0n1") and the paths to that namespace, each followed by its ANA
 // state.
-func SubsysDeviceText(w io.Writer, host HostIdent, t *sysfs.Topology, device string) error {
+func SubsysDeviceText(w io.Writer, p compat.Profile, host HostIdent, t *sysfs.Topology, device string, verbose bool) error {
 	f, err := newDeviceFilter(device)
 	if err != nil {
 		return err
 	}
-	return subsysText(w, newView(host, t, f), true)
+	return subsysText(w, p, newView(p, host, t, f), true, verbose)
 }
 
 // SubsysDeviceJSON is SubsysDeviceText's JSON form: paths gain "ANAState".
-func SubsysDeviceJSON(w io.Writer, host HostIdent, t *sysfs.Topology, device string) error {
+func SubsysDeviceJSON(w io.Writer, p compat.Profile, host HostIdent, t *sysfs.Topology, device string, verbose bool) error {
 	f, err := newDeviceFilter(device)
 	if err != nil {
 		return err
 	}
-	return subsysJSON(w, newView(host, t, f), true)
+	return subsysJSON(w, p, newView(p, host, t, f), true, verbose)
 }
 
-func subsysText(w io.Writer, v *view, showANA bool) error {
+// subsysPaths is what a subsystem's "+-" lines show: the paths of its
+// first namespace, or nil for its controllers.
+func subsysPaths(p compat.Profile, s *viewSubsys, showANA bool) []*viewPath {
+	if p.Has(compat.SubsysControllers) && !showANA {
+		return nil
+	}
+	return s.firstNamespacePaths()
+}
+
+func subsysText(w io.Writer, p compat.Profile, v *view, showANA, verbose bool) error {
 	var b bytes.Buffer
+	first := true
 	for _, h := range v.hosts {
 		for _, s := range h.subsystems {
-			fmt.Fprintf(&b, "%s - NQN=%s\n\\\n", s.name, textSafe(s.nqn))
-			if paths := s.firstNamespacePaths(); len(paths) > 0 {
-				for _, p := range paths {
+			if p.Has(compat.SubsysSkipEmpty) && len(s.ctrls) == 0 {
+				continue
+			}
+			if !first && p.Has(compat.SubsysHostNQN) {
+				b.WriteString("\n")
+			}
+			first = false
+			fmt.Fprintf(&b, "%s - NQN=%s\n", s.name, textSafe(s.nqn))
+			indent := strings.Repeat(" ", max(len(s.name), 1)+3)
+			attr := func(key, val string) { fmt.Fprintf(&b, "%s%s=%s\n", indent, key, textSafe(val)) }
+			if p.Has(compat.SubsysHostNQN) {
+				attr("hostnqn", h.nqn)
+			}
+			if p.Has(compat.SubsysIOPolicy) {
+				attr("iopolicy", s.sub.IOPolicy)
+			}
+			if verbose {
+				if p.Has(compat.SubsysModelVerbose) {
+					attr("model", s.sub.Model)
+				}
+				if p.Has(compat.SubsysSerialVerbose) {
+					attr("serial", s.sub.Serial)
+				}
+				if p.Has(compat.SubsysModelVerbose) {
+					attr("firmware", s.sub.Firmware)
+				}
+				if p.Has(compat.SubsysIOPolicyVerbose) {
+					attr("iopolicy", s.sub.IOPolicy)
+				}
+				if p.Has(compat.SubsysTypeVerbose) {
+					attr("type", s.sub.Type)
+				}
+			}
+			b.WriteString("\\\n")
+			if paths := subsysPaths(p, s, showANA); len(paths) > 0 {
+				for _, vp := range paths {
 					ana := ""
 					if showANA {
-						ana = p.path.ANAState
+						ana = vp.path.ANAState
 					}
-					c := p.ctrl.c
+					c := vp.ctrl.c
 					fmt.Fprintf(&b, " +- %s %s %s %s %s\n", c.Name, c.Transport, textSafe(c.RawAddress), c.State, ana)
 				}
 				continue
@@ -85,11 +131,14 @@ func subsysText(w io.Writer, v *view, showANA bool) error {
 	return err
 }
 
-func subsysJSON(w io.Writer, v *view, showANA bool) error {
+func subsysJSON(w io.Writer, p compat.Profile, v *view, showANA, verbose bool) error {
 	hosts := jsonArray{}
 	for _, h := range v.hosts {
 		subsystems := jsonArray{}
 		for _, s := range h.subsystems {
+			if p.Has(compat.SubsysSkipEmpty) && len(s.ctrls) == 0 {
+				continue
+			}
 			paths := jsonArray{}
 			pathObj := func(c *sysfs.Controller) jsonObject {
 				return jsonObject{
@@ -99,11 +148,11 @@ func subsysJSON(w io.Writer, v *view, showANA bool) error {
 					{"State", c.State},
 				}
 			}
-			if mp := s.firstNamespacePaths(); len(mp) > 0 {
-				for _, p := range mp {
-					o := pathObj(p.ctrl.c)
+			if mp := subsysPaths(p, s, showANA); len(mp) > 0 {
+				for _, vp := range mp {
+					o := pathObj(vp.ctrl.c)
 					if showANA {
-						o = append(o, jsonField{"ANAState", p.path.ANAState})
+						o = append(o, jsonField{"ANAState", vp.path.ANAState})
 					}
 					paths = append(paths, o)
 				}
@@ -112,7 +161,21 @@ func subsysJSON(w io.Writer, v *view, showANA bool) error {
 					paths = append(paths, pathObj(vc.c))
 				}
 			}
-			subsystems = append(subsystems, jsonObject{{"Name", s.name}, {"NQN", s.nqn}, {"Paths", paths}})
+			o := jsonObject{{"Name", s.name}, {"NQN", s.nqn}}
+			if p.Has(compat.SubsysJSONIOPolicy) {
+				o = append(o, jsonField{"IOPolicy", s.sub.IOPolicy})
+			}
+			if p.Has(compat.SubsysJSONType) {
+				o = append(o, jsonField{"Type", s.sub.Type})
+			}
+			if verbose && p.Has(compat.SubsysJSONVerbose) {
+				o = append(o, jsonField{"Model", s.sub.Model})
+				if p.Has(compat.SubsysSerialVerbose) {
+					o = append(o, jsonField{"Serial", s.sub.Serial})
+				}
+				o = append(o, jsonField{"Firmware", s.sub.Firmware}, jsonField{"IOPolicy", s.sub.IOPolicy}, jsonField{"Type", s.sub.Type})
+			}
+			subsystems = append(subsystems, append(o, jsonField{"Paths", paths}))
 		}
 		o := jsonObject{{"HostNQN", h.nqn}}
 		if h.id != "" {
@@ -120,7 +183,7 @@ func subsysJSON(w io.Writer, v *view, showANA bool) error {
 		}
 		hosts = append(hosts, append(o, jsonField{"Subsystems", subsystems}))
 	}
-	return writeJSON(w, hosts)
+	return writeJSON(w, p, hosts)
 }
 
 // view is the host → subsystem → controller/namespace → path tree that
@@ -137,6 +200,7 @@ func subsysJSON(w io.Writer, v *view, showANA bool) error {
 // go to the last one found.
 type view struct {
 	host  HostIdent
+	fwd   bool // libnvme 1.10 on appends (compat.TreeForward)
 	hosts []*viewHost
 }
 
@@ -147,6 +211,7 @@ type viewHost struct {
 
 type viewSubsys struct {
 	name, nqn  string
+	sub        *sysfs.Subsystem // attributes; empty when sysfs has none
 	ctrls      []*viewCtrl
 	namespaces []*viewNS
 }
@@ -209,8 +274,8 @@ type keepFunc func(name string) bool
 func (keepFunc) subsystem(string) bool        { return true }
 func (k keepFunc) namespace(name string) bool { return k(name) }
 
-func newView(host HostIdent, t *sysfs.Topology, f filter) *view {
-	v := &view{host: host}
+func newView(p compat.Profile, host HostIdent, t *sysfs.Topology, f filter) *view {
+	v := &view{host: host, fwd: p.Has(compat.TreeForward)}
 	ctrls := slices.Clone(t.Controllers)
 	slices.SortFunc(ctrls, func(a, b *sysfs.Controller) int { return strings.Compare(a.Name, b.Name) })
 	for _, c := range ctrls {
@@ -236,7 +301,7 @@ func (v *view) lookupHost(hostNQN, hostID string) *viewHost {
 		}
 	}
 	h := &viewHost{nqn: hostNQN, id: hostID}
-	v.hosts = slices.Insert(v.hosts, 0, h)
+	v.hosts = insert(v.fwd, v.hosts, h)
 	return h
 }
 
@@ -253,8 +318,8 @@ func (v *view) addController(c *sysfs.Controller, f filter) {
 		}
 	}
 	if s == nil {
-		s = &viewSubsys{name: c.Subsystem, nqn: c.SubsysNQN}
-		h.subsystems = slices.Insert(h.subsystems, 0, s)
+		s = &viewSubsys{name: c.Subsystem, nqn: c.SubsysNQN, sub: &sysfs.Subsystem{}}
+		h.subsystems = insert(v.fwd, h.subsystems, s)
 	}
 	if f != nil && !f.subsystem(c.Subsystem) {
 		return
@@ -265,15 +330,15 @@ func (v *view) addController(c *sysfs.Controller, f filter) {
 	vc := &viewCtrl{c: c}
 	for _, ns := range sortedByName(c.Namespaces) {
 		if f == nil || f.namespace(ns.Name) {
-			vc.namespaces = slices.Insert(vc.namespaces, 0, ns)
+			vc.namespaces = insert(v.fwd, vc.namespaces, ns)
 		}
 	}
 	paths := slices.Clone(c.Paths)
 	slices.SortFunc(paths, func(a, b sysfs.PathNamespace) int { return strings.Compare(a.Name, b.Name) })
 	for _, p := range paths {
-		vc.paths = slices.Insert(vc.paths, 0, &viewPath{path: p, ctrl: vc})
+		vc.paths = insert(v.fwd, vc.paths, &viewPath{path: p, ctrl: vc})
 	}
-	s.ctrls = slices.Insert(s.ctrls, 0, vc)
+	s.ctrls = insert(v.fwd, s.ctrls, vc)
 }
 
 func (v *view) addSubsystem(sub *sysfs.Subsystem, f filter) {
@@ -285,14 +350,17 @@ func (v *view) addSubsystem(sub *sysfs.Subsystem, f filter) {
 		for _, hs := range h.subsystems {
 			if hs.name == sub.Name {
 				s = hs
+				if hs.nqn == sub.NQN {
+					hs.sub = sub
+				}
 			}
 		}
 	}
 	switch {
 	case s == nil:
 		h := v.lookupHost(v.host.HostNQN, v.host.HostID)
-		s = &viewSubsys{name: sub.Name, nqn: sub.NQN}
-		h.subsystems = slices.Insert(h.subsystems, 0, s)
+		s = &viewSubsys{name: sub.Name, nqn: sub.NQN, sub: sub}
+		h.subsystems = insert(v.fwd, h.subsystems, s)
 	case s.nqn != sub.NQN:
 		return
 	}
@@ -305,13 +373,13 @@ func (v *view) addSubsystem(sub *sysfs.Subsystem, f filter) {
 			continue
 		}
 		vn := &viewNS{ns: ns}
-		s.namespaces = slices.Insert(s.namespaces, 0, vn)
+		s.namespaces = insert(v.fwd, s.namespaces, vn)
 		inst, n, _ := sysfs.SplitNamespaceName(ns.Name)
 		for _, vc := range s.ctrls {
 			for _, p := range vc.paths {
 				ps, _, pn, ok := sysfs.SplitPathName(p.path.Name)
 				if ok && ps == inst && pn == n {
-					vn.paths = slices.Insert(vn.paths, 0, p)
+					vn.paths = insert(v.fwd, vn.paths, p)
 					p.ns = vn
 				}
 			}
@@ -324,6 +392,15 @@ func (v *view) remove(s *viewSubsys) {
 	for _, h := range v.hosts {
 		h.subsystems = slices.DeleteFunc(h.subsystems, func(x *viewSubsys) bool { return x == s })
 	}
+}
+
+// insert adds x to the list as libnvme does: at the head, or (forward)
+// at the tail.
+func insert[T any](forward bool, list []T, x T) []T {
+	if forward {
+		return append(list, x)
+	}
+	return slices.Insert(list, 0, x)
 }
 
 func sortedByName(ns []sysfs.Namespace) []sysfs.Namespace {

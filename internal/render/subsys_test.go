@@ -12,8 +12,8 @@ func TestSubsysGolden(t *testing.T) {
 	for _, name := range []string{"multihost", "nomultipath", "empty"} {
 		t.Run(name, func(t *testing.T) {
 			s := loadTree(t, name)
-			golden(t, "subsys-"+name+".txt", render(t, func(b *bytes.Buffer) error { return SubsysText(b, s.host, s.topo) }))
-			golden(t, "subsys-"+name+".json", render(t, func(b *bytes.Buffer) error { return SubsysJSON(b, s.host, s.topo) }))
+			golden(t, "subsys-"+name+".txt", render(t, func(b *bytes.Buffer) error { return SubsysText(b, p23, s.host, s.topo, false) }))
+			golden(t, "subsys-"+name+".json", render(t, func(b *bytes.Buffer) error { return SubsysJSON(b, p23, s.host, s.topo, false) }))
 		})
 	}
 }
@@ -22,10 +22,10 @@ func TestSubsysDeviceGolden(t *testing.T) {
 	s := loadTree(t, "multihost")
 	for _, dev := range []string{"nvme1n1", "nvme2n1", "nvme0n1", "nvme1n7"} {
 		golden(t, "subsys-multihost-"+dev+".txt", render(t, func(b *bytes.Buffer) error {
-			return SubsysDeviceText(b, s.host, s.topo, "/dev/"+dev)
+			return SubsysDeviceText(b, p23, s.host, s.topo, "/dev/"+dev, false)
 		}))
 		golden(t, "subsys-multihost-"+dev+".json", render(t, func(b *bytes.Buffer) error {
-			return SubsysDeviceJSON(b, s.host, s.topo, dev)
+			return SubsysDeviceJSON(b, p23, s.host, s.topo, dev, false)
 		}))
 	}
 }
@@ -33,11 +33,11 @@ func TestSubsysDeviceGolden(t *testing.T) {
 func TestSubsysDeviceInvalid(t *testing.T) {
 	for _, dev := range []string{"", "nvme0", "/dev/sda", "nvme0c0n1"} {
 		var b bytes.Buffer
-		err := SubsysDeviceText(&b, HostIdent{}, &sysfs.Topology{}, dev)
+		err := SubsysDeviceText(&b, p23, HostIdent{}, &sysfs.Topology{}, dev, false)
 		if err == nil || !strings.Contains(err.Error(), "nvme0n1") || b.Len() != 0 {
 			t.Errorf("SubsysDeviceText(%q) = %v, output %q; want an error suggesting nvme0n1 and no output", dev, err, b.String())
 		}
-		if err := SubsysDeviceJSON(&b, HostIdent{}, &sysfs.Topology{}, dev); err == nil {
+		if err := SubsysDeviceJSON(&b, p23, HostIdent{}, &sysfs.Topology{}, dev, false); err == nil {
 			t.Errorf("SubsysDeviceJSON(%q): no error", dev)
 		}
 	}
@@ -52,7 +52,7 @@ func TestSubsysControllerWithoutHostNQN(t *testing.T) {
 		Subsystems: []*sysfs.Subsystem{{Name: "nvme-subsys0", NQN: "nqn.2023-01.io.example:s", Controllers: []string{"nvme0"}}},
 	}
 	var b bytes.Buffer
-	if err := SubsysJSON(&b, HostIdent{HostNQN: "nqn.2014-08.org.nvmexpress:uuid:1"}, topo); err != nil {
+	if err := SubsysJSON(&b, p23, HostIdent{HostNQN: "nqn.2014-08.org.nvmexpress:uuid:1"}, topo, false); err != nil {
 		t.Fatal(err)
 	}
 	want := `[

@@ -142,7 +142,7 @@ func project(full *Topology, v View) *Topology {
 		case PathsView:
 			s.Type = f.Type
 		case SubsystemsView:
-			s.NQN, s.Namespaces = f.NQN, ns(f.Namespaces)
+			s.NQN, s.IOPolicy, s.Namespaces = f.NQN, f.IOPolicy, ns(f.Namespaces)
 		case NamespacesView:
 			s.NQN, s.Model, s.Serial, s.Firmware = f.NQN, f.Model, f.Serial, f.Firmware
 			s.Namespaces = ns(f.Namespaces)

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/gonvme/gonvme/internal/compat"
 	"github.com/gonvme/gonvme/internal/hostfs"
 	"github.com/gonvme/gonvme/internal/kfixtures"
 	"github.com/gonvme/gonvme/internal/render"
@@ -14,6 +15,7 @@ import (
 // What list-subsys and list show from their views is what they would show
 // from the whole topology: the views read enough.
 func TestViewsRenderAsEverything(t *testing.T) {
+	prof := compat.New(compat.Default) // prints the most: iopolicy= too
 	host := render.HostIdent{
 		HostNQN: "nqn.2014-08.org.nvmexpress:uuid:a1e0c3d2-5b6f-4e7a-8c9d-0123456789ab",
 		HostID:  "a1e0c3d2-5b6f-4e7a-8c9d-0123456789ab",
@@ -37,8 +39,12 @@ func TestViewsRenderAsEverything(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, f := range []func(*bytes.Buffer, *sysfs.Topology) error{
-				func(b *bytes.Buffer, topo *sysfs.Topology) error { return render.SubsysText(b, host, topo) },
-				func(b *bytes.Buffer, topo *sysfs.Topology) error { return render.SubsysJSON(b, host, topo) },
+				func(b *bytes.Buffer, topo *sysfs.Topology) error {
+					return render.SubsysText(b, prof, host, topo, false)
+				},
+				func(b *bytes.Buffer, topo *sysfs.Topology) error {
+					return render.SubsysJSON(b, prof, host, topo, false)
+				},
 			} {
 				var want, got bytes.Buffer
 				if err := f(&want, full); err != nil {
@@ -69,7 +75,7 @@ func TestViewsRenderAsEverything(t *testing.T) {
 					}
 				}
 				slices.Reverse(devs)
-				render.SortDevices(host, topo, devs)
+				render.SortDevices(prof, host, topo, devs)
 				var names []string
 				for _, d := range devs {
 					names = append(names, d.DevicePath)

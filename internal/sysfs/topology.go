@@ -149,7 +149,7 @@ const (
 	// Transport, RawAddress, Address, HostNQN, HostID and State, its
 	// SubsysNQN (its subsystem's NQN), and the names of its per-path
 	// namespaces (not its own namespaces); each subsystem's NQN and the
-	// names of its namespaces.
+	// names of its namespaces and its IOPolicy.
 	SubsystemsView
 	// NamespacesView is what list needs to show and order the namespace
 	// block devices: each subsystem's NQN, Model, Serial, Firmware and the
@@ -225,7 +225,7 @@ func (v View) plan() plan {
 	case PathsView:
 		return plan{ctrlPath: always, ctrlSubsysNQN: true, ctrlType: true, subType: true}
 	case SubsystemsView:
-		return plan{ctrlPath: always, ctrlHost: true, ctrlPaths: namesOnly, pathsFromBlock: true, subNQN: true, subNS: namesOnly}
+		return plan{ctrlPath: always, ctrlHost: true, ctrlPaths: namesOnly, pathsFromBlock: true, subNQN: true, subIOPolicy: true, subNS: namesOnly}
 	case NamespacesView:
 		return plan{ctrlPath: withOwnNS, ctrlHost: true, ctrlIdent: withOwnNS, ctrlPaths: namesOnly, ctrlNS: namesOnly,
 			subNQN: true, subIdent: true, subNS: namesOnly}

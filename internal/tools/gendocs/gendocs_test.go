@@ -81,7 +81,7 @@ func TestConnectPageDocumentsFabricsFlags(t *testing.T) {
 func TestListSubsysPageShowsDevice(t *testing.T) {
 	for _, p := range pages(testDoc(t)) {
 		if p.Name == "gonvme-list-subsys.8" {
-			if !strings.Contains(p.Text, "\\fB\\-v\\fR]\n\\fI[DEVICE]\\fR") {
+			if !strings.Contains(p.Text, "\n\\fI[DEVICE]\\fR\n.SH DESCRIPTION") {
 				t.Errorf("gonvme-list-subsys.8: the synopsis does not end in [DEVICE]:\n%s", p.Text)
 			}
 			return

@@ -10,6 +10,7 @@ import (
 
 	"github.com/gonvme/gonvme/discovery"
 	"github.com/gonvme/gonvme/fabrics"
+	"github.com/gonvme/gonvme/internal/compat"
 	"github.com/gonvme/gonvme/internal/hostfs"
 	"github.com/gonvme/gonvme/internal/nvmf"
 	"github.com/gonvme/gonvme/internal/render"
@@ -75,10 +76,11 @@ func phases(args []string) error {
 		}},
 		{"list render text", func() error {
 			devs := e.Devices(topo, nil)
-			render.SortDevices(host, topo, devs)
-			return render.ListText(io.Discard, devs)
+			prof := compat.New(compat.Default)
+			render.SortDevices(prof, host, topo, devs)
+			return render.ListText(io.Discard, prof, devs)
 		}},
-		{"list-subsys render text", func() error { return render.SubsysText(io.Discard, host, topo) }},
+		{"list-subsys render text", func() error { return render.SubsysText(io.Discard, compat.New(compat.Default), host, topo, false) }},
 		{"discover (create, log, delete)", func() error {
 			_, err := e.Discover(nvmf.Target{Options: target(args)}, nvmf.DiscoverOptions{})
 			return err

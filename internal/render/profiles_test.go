@@ -1,0 +1,150 @@
+package render
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/gonvme/gonvme/discovery"
+	"github.com/gonvme/gonvme/internal/compat"
+	"github.com/gonvme/gonvme/internal/hostfs"
+	"github.com/gonvme/gonvme/internal/sysfs"
+)
+
+// TestProfilesGolden renders the 6.1 fixtures (testdata/kernel/6.1) in
+// every profile. Each golden, testdata/profiles/nvme-cli-VERSION.golden,
+// starts with the compat.Table rows that apply to that release (the tag
+// and function each follows) and holds the output of list, list -o json,
+// list -v (text and JSON), list-subsys (plain and -v, text and JSON),
+// list-subsys DEVICE and discover (text and JSON).
+func TestProfilesGolden(t *testing.T) {
+	root, err := filepath.Abs("../../testdata/kernel/6.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs := hostfs.New(root)
+	topo, err := sysfs.Scan(fs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var host HostIdent
+	host.HostNQN, _ = fs.ReadAttr("/etc/nvme/hostnqn")
+	host.HostID, _ = fs.ReadAttr("/etc/nvme/hostid")
+	rdma := decodeDiscoveryPage(t, filepath.Join(root, "discovery", "rdma-169.254.99.1-4420.bin"))
+	tcp := decodeDiscoveryPage(t, filepath.Join(root, "discovery", "tcp-127.0.0.1-4420.bin"))
+	for _, v := range compat.Releases {
+		t.Run(v.String(), func(t *testing.T) {
+			p := compat.New(v)
+			devs := fixtureDevices(topo)
+			SortDevices(p, host, topo, devs)
+			var b bytes.Buffer
+			fmt.Fprintf(&b, "# nvme-cli %s output of the testdata/kernel/6.1 topology; rows of compat.Table that apply:\n", v)
+			for _, r := range compat.Table {
+				if p.Has(r.Feature) {
+					fmt.Fprintf(&b, "#   %s\n", r.Source)
+				}
+			}
+			sections := []struct {
+				name string
+				fn   func(*bytes.Buffer) error
+			}{
+				{"list", func(b *bytes.Buffer) error { return ListText(b, p, devs) }},
+				{"list -o json", func(b *bytes.Buffer) error { return ListJSON(b, p, devs) }},
+				{"list -o json, no namespaces", func(b *bytes.Buffer) error { return ListJSON(b, p, nil) }},
+				{"list -v", func(b *bytes.Buffer) error { return ListVerboseHost(b, p, host, topo, devs) }},
+				{"list -v -o json", func(b *bytes.Buffer) error {
+					return ListVerboseJSONHost(b, p, host, topo, devs, p.ListJSONByPath(1))
+				}},
+				{"list-subsys", func(b *bytes.Buffer) error { return SubsysText(b, p, host, topo, false) }},
+				{"list-subsys -o json", func(b *bytes.Buffer) error { return SubsysJSON(b, p, host, topo, false) }},
+				{"list-subsys -v", func(b *bytes.Buffer) error { return SubsysText(b, p, host, topo, true) }},
+				{"list-subsys -v -o json", func(b *bytes.Buffer) error { return SubsysJSON(b, p, host, topo, true) }},
+				{"list-subsys /dev/nvme0n1", func(b *bytes.Buffer) error {
+					return SubsysDeviceText(b, p, host, topo, "/dev/nvme0n1", false)
+				}},
+				{"list-subsys -o json /dev/nvme0n1", func(b *bytes.Buffer) error {
+					return SubsysDeviceJSON(b, p, host, topo, "/dev/nvme0n1", false)
+				}},
+				{"discover -t rdma", func(b *bytes.Buffer) error { return DiscoveryText(b, p, rdma) }},
+				{"discover -t rdma -o json", func(b *bytes.Buffer) error { return DiscoveryJSON(b, p, rdma) }},
+				{"discover -t tcp", func(b *bytes.Buffer) error { return DiscoveryText(b, p, tcp) }},
+				{"discover, no records -o json", func(b *bytes.Buffer) error { return DiscoveryJSON(b, p, &discovery.Log{Genctr: 7}) }},
+			}
+			if p.Has(compat.OutputFormatVersion) {
+				sections = append(sections, []struct {
+					name string
+					fn   func(*bytes.Buffer) error
+				}{
+					{"list -o json --output-format-version=2", func(b *bytes.Buffer) error {
+						if p.ListJSONVerbose(false, 2) {
+							return ListVerboseJSONHost(b, p, host, topo, devs, p.ListJSONByPath(2))
+						}
+						return ListJSON(b, p, devs)
+					}},
+					{"list -v -o json --output-format-version=2", func(b *bytes.Buffer) error {
+						return ListVerboseJSONHost(b, p, host, topo, devs, p.ListJSONByPath(2))
+					}},
+					{"list-subsys -o json --output-format-version=2", func(b *bytes.Buffer) error {
+						return SubsysJSON(b, p, host, topo, p.SubsysJSONVerbose(false, 2))
+					}},
+				}...)
+			}
+			for _, s := range sections {
+				fmt.Fprintf(&b, "=== %s\n", s.name)
+				if err := s.fn(&b); err != nil {
+					t.Fatal(err)
+				}
+			}
+			golden(t, filepath.Join("profiles", "nvme-cli-"+v.String()+".golden"), b.Bytes())
+		})
+	}
+}
+
+// TestProfile23IsTheFixture checks the 2.3 profile against what nvme-cli
+// 2.3 printed for the fixtures, section by section.
+func TestProfile23IsTheFixture(t *testing.T) {
+	want := map[string]string{
+		"list": "list.txt", "list -o json": "list.json", "list -v": "list-verbose.txt",
+		"list-subsys": "list-subsys.txt", "list-subsys -o json": "list-subsys.json",
+		"list-subsys /dev/nvme0n1": "list-subsys-nvme0n1.txt",
+		"discover -t rdma":         "discover-rdma.txt", "discover -t rdma -o json": "discover-rdma.json",
+		"discover -t tcp": "discover-tcp.txt",
+	}
+	got, err := os.ReadFile("testdata/profiles/nvme-cli-2.3.golden")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sections := map[string]string{}
+	for _, part := range strings.Split(string(got), "=== ")[1:] {
+		name, body, _ := strings.Cut(part, "\n")
+		sections[name] = body
+	}
+	for name, file := range want {
+		w, err := os.ReadFile(filepath.Join("../../testdata/kernel/6.1/nvme-cli", file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sections[name] != string(w) {
+			t.Errorf("%s: the 2.3 golden differs from nvme-cli 2.3's %s:\n%s", name, file, lineDiff(w, []byte(sections[name])))
+		}
+	}
+}
+
+// fixtureDevices stands sysfs sizes in for Identify Namespace (nvmet
+// namespaces report NUSE = NSZE), as TestKernelFixtures does.
+func fixtureDevices(topo *sysfs.Topology) []Device {
+	return devicesOf(topo, func(name string) (Device, bool) {
+		for _, s := range topo.Subsystems {
+			for _, ns := range s.Namespaces {
+				if ns.Name == name {
+					return Device{NameSpace: ns.NSID, UsedBytes: ns.Sectors * 512, PhysicalSize: ns.Sectors * 512,
+						MaximumLBA: ns.Sectors * 512 / uint64(ns.LBASize), SectorSize: ns.LBASize}, true
+				}
+			}
+		}
+		return Device{}, false
+	})
+}
