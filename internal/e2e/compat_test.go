@@ -3,10 +3,12 @@
 package e2e
 
 import (
+	"os"
 	"strings"
 	"testing"
 
 	"github.com/gonvme/gonvme/internal/compat"
+	"github.com/gonvme/gonvme/internal/sysfs"
 )
 
 // gonvmeAs runs gonvme with the output profile of nvme-cli version.
@@ -72,6 +74,8 @@ func TestCompatSuiteNVMe(t *testing.T) {
 		views = append(views, []string{"list", "-v", "-o", "json", "--output-format-version=2"},
 			[]string{"list-subsys", "-o", "json", "--output-format-version=2"})
 	}
+	dev := "/dev/" + firstNamespace(t)
+	views = append(views, []string{"list-subsys", dev}, []string{"list-subsys", "-o", "json", dev})
 	for _, v := range views {
 		same(strings.Join(v, " "), v...)
 	}
@@ -85,4 +89,21 @@ func TestCompatSuiteNVMe(t *testing.T) {
 	mustOK(t, n, "nvme connect-all")
 	textEqual(t, "nvme-cli "+version+" connect-all, all connected", g.stdout, n.stdout)
 	textEqual(t, "nvme-cli "+version+" connect-all, all connected (stderr)", g.stderr, n.stderr)
+}
+
+// firstNamespace is the first namespace block device in /sys/block
+// (nvme0n1 …).
+func firstNamespace(t *testing.T) string {
+	t.Helper()
+	ents, err := os.ReadDir("/sys/block")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range ents {
+		if _, _, ok := sysfs.SplitNamespaceName(e.Name()); ok {
+			return e.Name()
+		}
+	}
+	t.Fatal("no namespace block device in /sys/block")
+	return ""
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -47,59 +48,34 @@ func TestProfilesGolden(t *testing.T) {
 					fmt.Fprintf(&b, "#   %s\n", r.Source)
 				}
 			}
-			sections := []struct {
-				name string
-				fn   func(*bytes.Buffer) error
-			}{
-				{"list", func(b *bytes.Buffer) error { return ListText(b, p, devs) }},
-				{"list -o json", func(b *bytes.Buffer) error { return ListJSON(b, p, devs) }},
-				{"list -o json, no namespaces", func(b *bytes.Buffer) error { return ListJSON(b, p, nil) }},
-				{"list -v", func(b *bytes.Buffer) error { return ListVerboseHost(b, p, host, topo, devs) }},
-				{"list -v -o json", func(b *bytes.Buffer) error {
-					return ListVerboseJSONHost(b, p, host, topo, devs, p.ListJSONByPath(1))
-				}},
-				{"list-subsys", func(b *bytes.Buffer) error { return SubsysText(b, p, host, topo, false) }},
-				{"list-subsys -o json", func(b *bytes.Buffer) error { return SubsysJSON(b, p, host, topo, false) }},
-				{"list-subsys -v", func(b *bytes.Buffer) error { return SubsysText(b, p, host, topo, true) }},
-				{"list-subsys -v -o json", func(b *bytes.Buffer) error { return SubsysJSON(b, p, host, topo, true) }},
-				{"list-subsys /dev/nvme0n1", func(b *bytes.Buffer) error {
-					return SubsysDeviceText(b, p, host, topo, "/dev/nvme0n1", false)
-				}},
-				{"list-subsys -o json /dev/nvme0n1", func(b *bytes.Buffer) error {
-					return SubsysDeviceJSON(b, p, host, topo, "/dev/nvme0n1", false)
-				}},
-				{"discover -t rdma", func(b *bytes.Buffer) error { return DiscoveryText(b, p, rdma) }},
-				{"discover -t rdma -o json", func(b *bytes.Buffer) error { return DiscoveryJSON(b, p, rdma) }},
-				{"discover -t tcp", func(b *bytes.Buffer) error { return DiscoveryText(b, p, tcp) }},
-				{"discover, no records -o json", func(b *bytes.Buffer) error { return DiscoveryJSON(b, p, &discovery.Log{Genctr: 7}) }},
-			}
-			if p.Has(compat.OutputFormatVersion) {
-				sections = append(sections, []struct {
-					name string
-					fn   func(*bytes.Buffer) error
-				}{
-					{"list -o json --output-format-version=2", func(b *bytes.Buffer) error {
-						if p.ListJSONVerbose(false, 2) {
-							return ListVerboseJSONHost(b, p, host, topo, devs, p.ListJSONByPath(2))
-						}
-						return ListJSON(b, p, devs)
-					}},
-					{"list -v -o json --output-format-version=2", func(b *bytes.Buffer) error {
-						return ListVerboseJSONHost(b, p, host, topo, devs, p.ListJSONByPath(2))
-					}},
-					{"list-subsys -o json --output-format-version=2", func(b *bytes.Buffer) error {
-						return SubsysJSON(b, p, host, topo, p.SubsysJSONVerbose(false, 2))
-					}},
-				}...)
-			}
-			for _, s := range sections {
-				fmt.Fprintf(&b, "=== %s\n", s.name)
-				if err := s.fn(&b); err != nil {
-					t.Fatal(err)
-				}
-			}
+			writeSections(t, &b, p, host, topo, devs, "nvme0n1", rdma, tcp)
 			golden(t, filepath.Join("profiles", "nvme-cli-"+v.String()+".golden"), b.Bytes())
 		})
+	}
+}
+
+// TestProfilesTrees renders the hand-built topologies (multihost: one
+// subsystem reached with two host NQNs, a 10th namespace; nomultipath:
+// controllers' own namespaces) in releases whose layouts differ: 2.3's
+// tree walk, 2.5's controllers in list-subsys, 2.10's forward tree, 2.15's
+// by-path JSON, 2.16's.
+func TestProfilesTrees(t *testing.T) {
+	for _, name := range []string{"multihost", "nomultipath"} {
+		for _, ver := range []string{"2.3", "2.5", "2.10", "2.15", "2.16"} {
+			t.Run(name+"-"+ver, func(t *testing.T) {
+				v, err := compat.ParseVersion(ver)
+				if err != nil {
+					t.Fatal(err)
+				}
+				p := compat.New(v)
+				sc := loadTree(t, name)
+				devs := slices.Clone(sc.devs)
+				SortDevices(p, sc.host, sc.topo, devs)
+				var b bytes.Buffer
+				writeSections(t, &b, p, sc.host, sc.topo, devs, "nvme1n1", nil, nil)
+				golden(t, filepath.Join("profiles", name+"-"+ver+".golden"), b.Bytes())
+			})
+		}
 	}
 }
 
@@ -147,4 +123,69 @@ func fixtureDevices(topo *sysfs.Topology) []Device {
 		}
 		return Device{}, false
 	})
+}
+
+// writeSections renders every command gonvme reproduces in profile p, each
+// after a "=== command" line: list-subsys DEVICE of device, and discover
+// of rdma and tcp unless they are nil.
+func writeSections(t *testing.T, out *bytes.Buffer, p compat.Profile, host HostIdent, topo *sysfs.Topology, devs []Device, device string, rdma, tcp *discovery.Log) {
+	t.Helper()
+	sections := []struct {
+		name string
+		fn   func(*bytes.Buffer) error
+	}{
+		{"list", func(b *bytes.Buffer) error { return ListText(b, p, devs) }},
+		{"list -o json", func(b *bytes.Buffer) error { return ListJSON(b, p, devs) }},
+		{"list -o json, no namespaces", func(b *bytes.Buffer) error { return ListJSON(b, p, nil) }},
+		{"list -v", func(b *bytes.Buffer) error { return ListVerboseHost(b, p, host, topo, devs) }},
+		{"list -v -o json", func(b *bytes.Buffer) error {
+			return ListVerboseJSONHost(b, p, host, topo, devs, p.ListJSONByPath(1))
+		}},
+		{"list-subsys", func(b *bytes.Buffer) error { return SubsysText(b, p, host, topo, false) }},
+		{"list-subsys -o json", func(b *bytes.Buffer) error { return SubsysJSON(b, p, host, topo, false) }},
+		{"list-subsys -v", func(b *bytes.Buffer) error { return SubsysText(b, p, host, topo, true) }},
+		{"list-subsys -v -o json", func(b *bytes.Buffer) error { return SubsysJSON(b, p, host, topo, true) }},
+		{"list-subsys /dev/" + device, func(b *bytes.Buffer) error {
+			return SubsysDeviceText(b, p, host, topo, "/dev/"+device, false)
+		}},
+		{"list-subsys -o json /dev/" + device, func(b *bytes.Buffer) error {
+			return SubsysDeviceJSON(b, p, host, topo, "/dev/"+device, false)
+		}},
+	}
+	if rdma != nil {
+		sections = append(sections, []struct {
+			name string
+			fn   func(*bytes.Buffer) error
+		}{
+			{"discover -t rdma", func(b *bytes.Buffer) error { return DiscoveryText(b, p, rdma) }},
+			{"discover -t rdma -o json", func(b *bytes.Buffer) error { return DiscoveryJSON(b, p, rdma) }},
+			{"discover -t tcp", func(b *bytes.Buffer) error { return DiscoveryText(b, p, tcp) }},
+			{"discover, no records -o json", func(b *bytes.Buffer) error { return DiscoveryJSON(b, p, &discovery.Log{Genctr: 7}) }},
+		}...)
+	}
+	if p.Has(compat.OutputFormatVersion) {
+		sections = append(sections, []struct {
+			name string
+			fn   func(*bytes.Buffer) error
+		}{
+			{"list -o json --output-format-version=2", func(b *bytes.Buffer) error {
+				if p.ListJSONVerbose(false, 2) {
+					return ListVerboseJSONHost(b, p, host, topo, devs, p.ListJSONByPath(2))
+				}
+				return ListJSON(b, p, devs)
+			}},
+			{"list -v -o json --output-format-version=2", func(b *bytes.Buffer) error {
+				return ListVerboseJSONHost(b, p, host, topo, devs, p.ListJSONByPath(2))
+			}},
+			{"list-subsys -o json --output-format-version=2", func(b *bytes.Buffer) error {
+				return SubsysJSON(b, p, host, topo, p.SubsysJSONVerbose(false, 2))
+			}},
+		}...)
+	}
+	for _, s := range sections {
+		fmt.Fprintf(out, "=== %s\n", s.name)
+		if err := s.fn(out); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
