@@ -3,9 +3,11 @@
 package e2e
 
 import (
+	"fmt"
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gonvme/gonvme/internal/compat"
 	"github.com/gonvme/gonvme/internal/sysfs"
@@ -62,6 +64,7 @@ func TestCompatSuiteNVMe(t *testing.T) {
 	} {
 		mustOK(t, gonvmeAs(t, version, append([]string{"connect"}, c...)...), "gonvme connect")
 	}
+	settleNamespaces(t)
 	views := [][]string{
 		{"list"}, {"list", "-o", "json"}, {"list", "-v"}, {"list", "-v", "-o", "json"},
 		{"list-subsys"}, {"list-subsys", "-o", "json"}, {"list-subsys", "-v"}, {"list-subsys", "-v", "-o", "json"},
@@ -106,4 +109,32 @@ func firstNamespace(t *testing.T) string {
 	}
 	t.Fatal("no namespace block device in /sys/block")
 	return ""
+}
+
+// settleNamespaces waits (up to 5 s) until every namespace block device
+// the kernel lists has its size and its device nodes: the kernel scans a
+// new controller's namespaces after connect returns, and a list in the
+// middle of that scan sees a namespace half made.
+func settleNamespaces(t *testing.T) {
+	t.Helper()
+	for i := 0; i < 100; i++ {
+		ready := true
+		ents, _ := os.ReadDir("/sys/block")
+		for _, e := range ents {
+			inst, ns, ok := sysfs.SplitNamespaceName(e.Name())
+			if !ok {
+				continue
+			}
+			_, errBlk := os.Stat("/dev/" + e.Name())
+			_, errGen := os.Stat(fmt.Sprintf("/dev/ng%dn%d", inst, ns))
+			if readAttr("/sys/block/"+e.Name(), "size") == "0" || errBlk != nil || errGen != nil {
+				ready = false
+			}
+		}
+		if ready {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatal("the namespaces did not settle within 5 s")
 }
