@@ -14,8 +14,8 @@ import (
 // nvme-cli prints from, built the way libnvme builds it so that the order
 // matches byte for byte. libnvme reads directories in strcmp order
 // (nvme1, nvme10, nvme2); up to 1.9 it inserts every host, subsystem,
-// controller, namespace and path at the head of its list, so most lists come out in
-// reverse name order: subsystems nvme-subsys2 before nvme-subsys0,
+// controller, namespace and path at the head of its list, so most lists
+// come out in reverse name order: subsystems nvme-subsys2 before nvme-subsys0,
 // controllers nvme3 before nvme2, namespaces nvme0n2 before nvme0n1. A
 // namespace's paths are inserted while walking the (already reversed)
 // controllers, and so come out in name order again. Hosts are keyed by the
