@@ -17,7 +17,7 @@ import (
 	"time"
 
 	"github.com/gonvme/gonvme/internal/kmsg"
-	"github.com/gonvme/gonvme/internal/vmtest/nvmet"
+	"github.com/gonvme/gonvme/nvmet"
 )
 
 // The target every test sees. Ports and subsystems are made once in

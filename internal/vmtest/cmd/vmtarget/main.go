@@ -19,7 +19,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/gonvme/gonvme/internal/vmtest/nvmet"
+	"github.com/gonvme/gonvme/nvmet"
 )
 
 func usage() {

@@ -1,6 +1,8 @@
-// Package nvmet configures a Linux NVMe over Fabrics target (the kernel's
-// nvmet) and null_blk backing devices through configfs, for gonvme's
-// real-kernel tests inside the test guest (see internal/vmtest).
+// Package nvmet configures the Linux NVMe over Fabrics target (the kernel's
+// nvmet) and null_blk devices through configfs: subsystems, namespaces,
+// hosts, ports, referrals, and whole configurations in nvmetcli's JSON
+// format (Read, Clear, Restore). It only reads and writes configfs; loading
+// modules and mounting configfs are the caller's.
 //
 // A Target works on a configfs mount point given at construction (default
 // /sys/kernel/config): nvmet lives under <root>/nvmet, null_blk devices under
@@ -18,5 +20,5 @@
 //	_ = t.CreatePort(1, nvmet.Addr{Trtype: "rdma", Adrfam: "ipv4",
 //		Traddr: "169.254.99.1", Trsvcid: "4420"})
 //	_ = t.Link(1, nqn)
-//	defer t.Teardown()
+//	cfg, _ := t.Read() // cfg.Marshal() is what nvmetcli save writes
 package nvmet
