@@ -220,3 +220,72 @@ func (t *Target) RemoveSubsystem(nqn string) error {
 
 // Subsystems lists subsystem NQNs.
 func (t *Target) Subsystems() ([]string, error) { return listDir(t.nvmet("subsystems")) }
+
+// SetNamespaceEnabled enables or disables a namespace.
+func (t *Target) SetNamespaceEnabled(nqn string, nsid int, on bool) error {
+	dir := t.nvmet("subsystems", nqn, "namespaces", strconv.Itoa(nsid))
+	if !exists(dir) {
+		return fmt.Errorf("nvmet: subsystem %s has no namespace %d: %w", nqn, nsid, fs.ErrNotExist)
+	}
+	v := "0"
+	if on {
+		v = "1"
+	}
+	return t.write(filepath.Join(dir, "enable"), v)
+}
+
+// FreeNSID returns the lowest namespace ID a subsystem does not use.
+func (t *Target) FreeNSID(nqn string) (int, error) {
+	ids, err := t.NSIDs(nqn)
+	if err != nil {
+		return 0, err
+	}
+	n := 1
+	for _, id := range ids {
+		if id == n {
+			n++
+		}
+	}
+	return n, nil
+}
+
+// ExposedOn lists the ports that expose a subsystem.
+func (t *Target) ExposedOn(nqn string) ([]int, error) {
+	ports, err := t.Ports()
+	if err != nil {
+		return nil, err
+	}
+	var out []int
+	for _, p := range ports {
+		if exists(t.nvmet("ports", portDir(p), "subsystems", nqn)) {
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}
+
+// HasSubsystem reports whether a subsystem exists.
+func (t *Target) HasSubsystem(nqn string) bool { return exists(t.nvmet("subsystems", nqn)) }
+
+// HasPort reports whether a port exists.
+func (t *Target) HasPort(id int) bool { return exists(t.nvmet("ports", portDir(id))) }
+
+// HasHost reports whether nvmet/hosts/<hostnqn> exists.
+func (t *Target) HasHost(hostnqn string) bool { return exists(t.nvmet("hosts", hostnqn)) }
+
+// HasNamespace reports whether a subsystem has namespace nsid.
+func (t *Target) HasNamespace(nqn string, nsid int) bool {
+	return exists(t.nvmet("subsystems", nqn, "namespaces", strconv.Itoa(nsid)))
+}
+
+// SetHostAttr writes one attribute of nvmet/hosts/<hostnqn>, such as
+// dhchap_key; errors do not quote dhchap keys.
+func (t *Target) SetHostAttr(hostnqn, name, value string) error {
+	return t.write(t.nvmet("hosts", hostnqn, name), value)
+}
+
+// SetPortAttr writes one attribute of a port, such as
+// param_inline_data_size.
+func (t *Target) SetPortAttr(id int, name, value string) error {
+	return t.write(t.nvmet("ports", portDir(id), name), value)
+}

@@ -164,3 +164,12 @@ func IsInvalid(err error) bool {
 	var ie *InvalidError
 	return errors.As(err, &ie)
 }
+
+// CheckValue refuses an attribute value a configfs write would cut or the
+// kernel would refuse (control characters, NUL).
+func CheckValue(item, v string) error {
+	if err := checkValue(v); err != nil {
+		return invalid(item, "%v", err)
+	}
+	return nil
+}

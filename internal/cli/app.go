@@ -107,7 +107,7 @@ func Run(env Env, args []string) int {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	err := app.RunContext(ctx, append([]string{"gonvme"}, args...))
+	err := app.RunContext(ctx, append([]string{"gonvme"}, targetArgs(app, args)...))
 	if err == nil {
 		return ExitOK
 	}
@@ -163,12 +163,18 @@ func newApp(env *Env) *cli.App {
 			genHostNQNCommand(env),
 			showHostNQNCommand(env),
 			versionCommand(env),
+			targetCommand(env),
 		},
 	}
-	for _, c := range app.Commands {
-		c.OnUsageError = app.OnUsageError
-	}
+	setUsageError(app.Commands, app.OnUsageError)
 	return app
+}
+
+func setUsageError(cmds []*cli.Command, f cli.OnUsageErrorFunc) {
+	for _, c := range cmds {
+		c.OnUsageError = f
+		setUsageError(c.Subcommands, f)
+	}
 }
 
 // noArgs refuses stray positional arguments, which nvme-cli would ignore

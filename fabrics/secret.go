@@ -1,0 +1,13 @@
+package fabrics
+
+import "errors"
+
+// CheckSecret reports whether v is a DH-HMAC-CHAP secret the kernel
+// decodes ("DHHC-1:<hh>:<base64 of key and CRC-32>:"). The error never
+// quotes v.
+func CheckSecret(v string) error {
+	if r := dhchapRule(v); r != "" {
+		return errors.New(r)
+	}
+	return nil
+}

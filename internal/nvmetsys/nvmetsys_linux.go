@@ -1,0 +1,60 @@
+//go:build linux
+
+package nvmetsys
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+	"syscall"
+)
+
+const configfsMagic = 0x62656570
+
+func mountConfigfs() error {
+	var st syscall.Statfs_t
+	if err := syscall.Statfs(ConfigfsDir, &st); err == nil && int64(st.Type) == configfsMagic {
+		return nil
+	}
+	if _, err := os.Stat(ConfigfsDir); errors.Is(err, os.ErrNotExist) {
+		// The directory appears when the configfs module loads.
+		_ = modprobe("configfs")
+	}
+	if err := syscall.Mount("configfs", ConfigfsDir, "configfs", 0, ""); err != nil && !errors.Is(err, syscall.EBUSY) {
+		return fmt.Errorf("mounting configfs on %s: %w (as root: mount -t configfs none %s)", ConfigfsDir, err, ConfigfsDir)
+	}
+	return nil
+}
+
+func modprobe(module string) error {
+	path := "/sbin/modprobe"
+	if _, err := os.Stat(path); err != nil {
+		if p, err := exec.LookPath("modprobe"); err == nil {
+			path = p
+		}
+	}
+	out, err := exec.Command(path, module).CombinedOutput()
+	if err != nil {
+		if msg := strings.TrimSpace(string(out)); msg != "" {
+			return fmt.Errorf("%s: %w", msg, err)
+		}
+		return err
+	}
+	return nil
+}
+
+// checkNotHeld opens a block device exclusively, which fails with EBUSY
+// while it is mounted or held by another driver.
+func checkNotHeld(path string) error {
+	fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_EXCL|syscall.O_CLOEXEC, 0)
+	if errors.Is(err, syscall.EBUSY) {
+		return fmt.Errorf("device %s is busy: mounted or held by another user (see lsblk and findmnt): %w", path, err)
+	}
+	if err != nil {
+		return fmt.Errorf("device %s: %w", path, err)
+	}
+	syscall.Close(fd)
+	return nil
+}
