@@ -77,13 +77,7 @@ func (t *Target) readSubsys(nqn string) (SubsysCfg, error) {
 				ns.ANAGrpID = &g
 			}
 		}
-		if v, err := t.read(filepath.Join(nd, "enable")); err == nil {
-			e := 0
-			if v == "1" {
-				e = 1
-			}
-			ns.Enable = &e
-		}
+		ns.Enable = t.readEnable(nd)
 		sc.Namespaces = append(sc.Namespaces, ns)
 	}
 	return sc, nil
@@ -115,13 +109,7 @@ func (t *Target) readPort(id int) (Port, error) {
 	for _, r := range refs {
 		rd := filepath.Join(dir, "referrals", r)
 		rc := Referral{Name: r, Addr: t.group(rd, "addr")}
-		if v, err := t.read(filepath.Join(rd, "enable")); err == nil {
-			e := 0
-			if v == "1" {
-				e = 1
-			}
-			rc.Enable = &e
-		}
+		rc.Enable = t.readEnable(rd)
 		pc.Referrals = append(pc.Referrals, rc)
 	}
 	return pc, nil
@@ -191,4 +179,14 @@ func numLess(a, b string) bool {
 		return x < y
 	}
 	return a < b
+}
+
+// readEnable reads an enable attribute as nvmetcli saves it, 0 or 1; an
+// emulated root has the file only once it was written.
+func (t *Target) readEnable(dir string) *int {
+	e := 0
+	if v, err := t.read(filepath.Join(dir, "enable")); err == nil && v == "1" {
+		e = 1
+	}
+	return &e
 }

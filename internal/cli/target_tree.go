@@ -121,4 +121,3 @@ func escapeTree(s string) string {
 	}
 	return s
 }
-
