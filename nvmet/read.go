@@ -135,7 +135,8 @@ func (t *Target) group(dir, prefix string) Attrs {
 		if err != nil {
 			continue // an attribute without a value in this state
 		}
-		a[name] = v
+		// As nvmetcli saves them: the kernel pads attr_serial with spaces.
+		a[name] = strings.TrimSpace(v)
 	}
 	return a
 }
