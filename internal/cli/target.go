@@ -16,7 +16,7 @@ import (
 // targetCommand is "gonvme target": the kernel NVMe-oF target (nvmet)
 // through configfs.
 func targetCommand(env *Env) *cli.Command {
-	return &cli.Command{
+	c := &cli.Command{
 		Name:  "target",
 		Usage: "configure this host's kernel NVMe over Fabrics target (nvmet): subsystems, namespaces, ports, hosts; save and restore in nvmetcli's format",
 		Subcommands: []*cli.Command{
@@ -35,6 +35,37 @@ func targetCommand(env *Env) *cli.Command {
 			targetRestoreCommand(env),
 		},
 	}
+	c.Description = describeTarget(c.Subcommands, "gonvme target")
+	return c
+}
+
+// describeTarget lists every target subcommand with its arguments, flags
+// and purpose, for gonvme target --help and its manual page.
+func describeTarget(cmds []*cli.Command, prefix string) string {
+	var b strings.Builder
+	for _, c := range cmds {
+		if len(c.Subcommands) > 0 {
+			b.WriteString(describeTarget(c.Subcommands, prefix+" "+c.Name))
+			continue
+		}
+		line := prefix + " " + c.Name
+		if c.ArgsUsage != "" {
+			line += " " + c.ArgsUsage
+		}
+		for _, f := range c.Flags {
+			n := f.Names()
+			if n[0] == "output-format" {
+				continue
+			}
+			spell := "--" + n[0]
+			if df, ok := f.(cli.DocGenerationFlag); ok && df.TakesValue() {
+				spell += " " + strings.ToUpper(strings.ReplaceAll(n[0], "-", "_"))
+			}
+			line += " [" + spell + "]"
+		}
+		b.WriteString(line + "\t" + c.Usage + "\n")
+	}
+	return b.String()
 }
 
 // targetAction wraps a target subcommand: output format, positional

@@ -1,18 +1,21 @@
 #!/bin/sh
 # gonvme .deb prerm: before removal ("remove"), not before an upgrade.
 # Removes the links that enabling gonvme's units created (systemctl enable
-# gonvme-autoconnect.service, gonvme-connect@NAME.service), which would
+# gonvme-autoconnect.service, gonvme-connect@NAME.service,
+# gonvme-target.service), which would
 # otherwise dangle once the unit files are gone. deb-systemd-helper cannot
 # do this: it only removes links it made itself, and the package enables
-# nothing. Nothing to stop: the units are oneshot.
+# nothing. Nothing is stopped: the connect units are oneshot, and stopping
+# gonvme-target.service would take the target's storage off the network.
 set -e
 
 if [ "$1" = remove ]; then
 	for link in /etc/systemd/system/*.wants/gonvme-autoconnect.service \
-		/etc/systemd/system/*.wants/gonvme-connect@*.service; do
+		/etc/systemd/system/*.wants/gonvme-connect@*.service \
+		/etc/systemd/system/*.wants/gonvme-target.service; do
 		[ -L "$link" ] || continue
 		case $(readlink "$link") in
-		*/gonvme-autoconnect.service | */gonvme-connect@.service)
+		*/gonvme-autoconnect.service | */gonvme-connect@.service | */gonvme-target.service)
 			rm -f "$link"
 			;;
 		esac

@@ -20,6 +20,8 @@ const (
 	connectUnit     = "gonvme-connect@.service"
 	unitDefaults    = "/etc/default/gonvme"
 	connectDir      = "/etc/nvme/gonvme-connect.d"
+	targetUnit      = "gonvme-target.service"
+	targetConfig    = "/etc/nvmet/config.json"
 )
 
 // fileDocs describes every file a page may list under FILES.
@@ -39,6 +41,9 @@ var fileDocs = map[string]string{
 		"every gonvme connect-all they run.",
 	connectDir: "One file NAME.conf per discovery controller for " + connectUnit +
 		"; see SYSTEMD UNITS in gonvme(8).",
+	targetConfig: "The target configuration gonvme target save writes and gonvme target restore " +
+		"reads by default, in nvmetcli's JSON format; " + targetUnit + " restores it at boot and " +
+		"clears the target at stop (not enabled by the package). Mode 0600: it holds DH-HMAC-CHAP keys when hosts have them.",
 }
 
 // discoveryFiles are the files of the commands that find discovery
@@ -52,6 +57,7 @@ var commandFiles = map[string][]string{
 	"connect":      discoveryFiles,
 	"list-subsys":  {nqn.HostNQNFile, nqn.HostIDFile},
 	"show-hostnqn": {nqn.HostNQNFile},
+	"target":       {targetConfig},
 }
 
 // commandExamples lists the EXAMPLES of each command's page. Addresses

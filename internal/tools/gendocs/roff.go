@@ -183,10 +183,10 @@ gonvme connect, and so on.`)
 	r.optionList(d.Global)
 
 	r.macro("SH", "SYSTEMD UNITS")
-	r.text(`The gonvme packages install two systemd units. Neither is enabled at
-installation. Both load the nvme-fabrics kernel module first and add the flags
-in GONVME_CONNECT_ALL_FLAGS from ` + unitDefaults + ` to the gonvme connect-all they
-run.`)
+	r.text(`The gonvme packages install three systemd units. None is enabled at
+installation. The two connect units load the nvme-fabrics kernel module first and
+add the flags in GONVME_CONNECT_ALL_FLAGS from ` + unitDefaults + ` to the gonvme
+connect-all they run.`)
 	r.macro("SS", autoconnectUnit)
 	r.text(`Runs gonvme connect-all once at boot, after network-online.target, when
 ` + config.DiscoveryConfPath + ` or ` + config.JSONConfigPath + ` exists: it connects every
@@ -206,6 +206,12 @@ boot:`)
 	r.text(`An example file is installed in /usr/share/doc/gonvme/examples. The units'
 output goes to the journal:`)
 	r.code("journalctl -u " + autoconnectUnit)
+	r.macro("SS", targetUnit)
+	r.text(`Runs gonvme target restore at boot, which restores the kernel NVMe target
+configuration saved in ` + targetConfig + ` (nvmetcli's format; no file, nothing to do),
+and gonvme target clear when stopped, as nvmetcli's nvmet.service does. Save the
+running configuration and enable the unit with:`)
+	r.code("gonvme target save", "systemctl enable "+targetUnit)
 
 	r.macro("SH", "FILES")
 	r.fileList([]string{nqn.HostNQNFile, nqn.HostIDFile, config.DiscoveryConfPath, config.JSONConfigPath, unitDefaults, connectDir})
@@ -273,7 +279,11 @@ func commandPage(d doc, c command) string {
 	if desc == "" {
 		desc = sentence(c.Usage)
 	}
-	r.text(desc)
+	if strings.Contains(desc, "\t") {
+		r.subcommandList(desc)
+	} else {
+		r.text(desc)
+	}
 	if len(c.Aliases) > 0 {
 		r.macro("PP")
 		r.text("Also available as: " + strings.Join(c.Aliases, ", ") + ".")
@@ -298,4 +308,16 @@ func commandPage(d doc, c command) string {
 	r.macro("SH", "SEE ALSO")
 	r.raw(`\fB` + d.Name + `\fR(` + manSection + `)`)
 	return r.b.String()
+}
+
+// subcommandList renders a description made of "SYNOPSIS\tPURPOSE" lines
+// (a command with subcommands, such as target) as a tagged list.
+func (r *roff) subcommandList(desc string) {
+	r.text("Subcommands:")
+	for _, line := range strings.Split(strings.TrimSpace(desc), "\n") {
+		term, text, _ := strings.Cut(line, "\t")
+		r.macro("TP")
+		r.raw(`\fB` + escape(term) + `\fR`)
+		r.text(sentence(text))
+	}
 }
