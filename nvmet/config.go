@@ -56,11 +56,11 @@ type Referral struct {
 // SubsysCfg is one subsystem: attr_* attributes, allowed hosts and
 // namespaces.
 type SubsysCfg struct {
-	NQN          string   `json:"nqn"`
-	Attr         Attrs    `json:"attr"`
-	AllowedHosts []string `json:"allowed_hosts"`
-	Namespaces   []NSCfg  `json:"namespaces"`
-	Passthru     []Attrs  `json:"passthru,omitempty"`
+	NQN          string           `json:"nqn"`
+	Attr         Attrs            `json:"attr"`
+	AllowedHosts []string         `json:"allowed_hosts"`
+	Namespaces   []NSCfg          `json:"namespaces"`
+	Passthru     []map[string]any `json:"passthru,omitempty"` // refused by Validate
 }
 
 // NSCfg is one namespace: device_* attributes (Device["path"] is

@@ -205,6 +205,13 @@ func TestValidateRefuses(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "device /dev/nvme0n1") {
 		t.Errorf("missing device: %v", err)
 	}
+	pt, err := ParseConfig(strings.NewReader(`{"hosts":[],"ports":[],"subsystems":[{"nqn":"p","passthru":[{"device":{"path":"/dev/nvme0"},"clear_ids":1,"enable":1}]}]}`))
+	if err != nil {
+		t.Fatalf("nvmetcli's passthru entry: %v", err)
+	}
+	if err := pt.Validate(present); err == nil || !strings.Contains(err.Error(), "passthru subsystems are not supported") {
+		t.Errorf("passthru: %v", err)
+	}
 	if _, err := ParseConfig(strings.NewReader(`{"hosts":[],"ports":[],"subsystems":[],"extra":1}`)); err == nil {
 		t.Error("unknown key accepted")
 	}

@@ -171,8 +171,8 @@ func nsidArg(s string) (int, error) {
 	if err != nil {
 		return 0, usageErrorf("namespace ID %q: not a number", s)
 	}
-	if n > nvmet.MaxNSID || n < 1 {
-		return 0, &usageError{nvmet.CheckNSID(int(max(min(n, nvmet.MaxNSID+1), 0)))}
+	if n < 1 || n > nvmet.MaxNSID {
+		return 0, usageErrorf("namespace %s: namespace IDs run from 1 to %d", s, nvmet.MaxNSID)
 	}
 	return int(n), nil
 }

@@ -76,7 +76,9 @@ func TestTargetBuildSeed(t *testing.T) {
 	mustTarget(t, root, "subsystem", "add", "toto", "--allow-any-host")
 	mustTarget(t, root, "namespace", "add", "toto", "--device", "/dev/nullb0")
 	mustTarget(t, root, "port", "add", "1", "-t", "rdma", "-a", "192.168.1.32", "-s", "4420")
-	mustTarget(t, root, "expose", "1", "toto")
+	if got := mustTarget(t, root, "expose", "1", "toto", "-o", "json"); got != "[\n  {\n    \"action\": \"exposed\",\n    \"kind\": \"subsystem\",\n    \"name\": \"toto on port 1\"\n  }\n]\n" {
+		t.Errorf("expose -o json printed:\n%s", got)
+	}
 	want := strings.Join([]string{
 		"hosts/", "ports/", "ports/1/", "ports/1/addr_adrfam = ipv4", "ports/1/addr_traddr = 192.168.1.32",
 		"ports/1/addr_trsvcid = 4420", "ports/1/addr_trtype = rdma", "ports/1/ana_groups/", "ports/1/ana_groups/1/",
