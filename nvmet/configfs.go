@@ -110,7 +110,13 @@ func (t *Target) symlink(target, link string) error {
 }
 
 func (t *Target) refused(op, path string) error {
-	if t.plain && t.refuse != nil {
+	if !t.plain {
+		return nil
+	}
+	if err := t.kernelRule(op, t.rel(path)); err != nil {
+		return err
+	}
+	if t.refuse != nil {
 		return t.refuse(op, t.rel(path))
 	}
 	return nil

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -195,5 +196,41 @@ func TestParseAddr(t *testing.T) {
 		if back, _ := ParseAddr(got.String()); back != got {
 			t.Errorf("round trip %s -> %s", c.in, got)
 		}
+	}
+}
+
+// The emulated root refuses what nvmet's configfs refuses.
+func TestEmulatedKernelRules(t *testing.T) {
+	tg, _ := newTest(t)
+	if err := tg.CreateSubsystem(Subsystem{NQN: "nqn.2014-08.org.nvmexpress.discovery"}); !errors.Is(err, syscall.EINVAL) {
+		t.Errorf("discovery NQN as a subsystem: %v", err)
+	}
+	if err := tg.CreateSubsystem(Subsystem{NQN: nqn1, Namespaces: []Namespace{{NSID: 1, DevicePath: "/dev/nullb0"}}}); err != nil {
+		t.Fatal(err)
+	}
+	sub := tg.nvmet("subsystems", nqn1)
+	if err := tg.write(filepath.Join(sub, "namespaces", "1", "device_path"), "/dev/other"); !errors.Is(err, syscall.EBUSY) {
+		t.Errorf("device_path of an enabled namespace: %v", err)
+	}
+	if err := tg.mkgroup(filepath.Join(sub, "namespaces", "2")); err != nil {
+		t.Fatal(err)
+	}
+	if err := tg.SetNamespaceEnabled(nqn1, 2, true); !errors.Is(err, syscall.EINVAL) {
+		t.Errorf("enable without a device: %v", err)
+	}
+	if err := tg.AllowHost(nqn1, host); err != nil {
+		t.Fatal(err)
+	}
+	if err := tg.SetAllowAnyHost(nqn1, true); !errors.Is(err, syscall.EINVAL) {
+		t.Errorf("allow_any_host with allowed hosts: %v", err)
+	}
+	if err := tg.DisallowHost(nqn1, host); err != nil {
+		t.Fatal(err)
+	}
+	if err := tg.SetAllowAnyHost(nqn1, true); err != nil {
+		t.Fatal(err)
+	}
+	if err := tg.AllowHost(nqn1, host); !errors.Is(err, syscall.EINVAL) {
+		t.Errorf("allowed host with allow_any_host: %v", err)
 	}
 }
