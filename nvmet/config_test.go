@@ -205,6 +205,11 @@ func TestValidateRefuses(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "device /dev/nvme0n1") {
 		t.Errorf("missing device: %v", err)
 	}
+	c = base()
+	c.Hosts[0].DHCHAP = Attrs{"key": "DHHC-1:00:secret\x01:"}
+	if err := c.Validate(present); err == nil || strings.Contains(err.Error(), "secret") {
+		t.Errorf("a bad key is refused without being quoted: %v", err)
+	}
 	pt, err := ParseConfig(strings.NewReader(`{"hosts":[],"ports":[],"subsystems":[{"nqn":"p","passthru":[{"device":{"path":"/dev/nvme0"},"clear_ids":1,"enable":1}]}]}`))
 	if err != nil {
 		t.Fatalf("nvmetcli's passthru entry: %v", err)

@@ -216,6 +216,9 @@ func checkGroup(item string, a Attrs) error {
 			return invalid(item, "attribute name %q is not a configfs attribute name", k)
 		}
 		if err := checkValue(v); err != nil {
+			if strings.Contains(item, "dhchap") {
+				return invalid(item+" "+k, "holds a control character")
+			}
 			return invalid(item+" "+k, "%v", err)
 		}
 	}

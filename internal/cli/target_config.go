@@ -41,6 +41,16 @@ func targetListCommand(env *Env) *cli.Command {
 	}
 }
 
+// hasSecrets reports whether a host has a DH-HMAC-CHAP key.
+func hasSecrets(c *nvmet.Config) bool {
+	for _, h := range c.Hosts {
+		if h.DHCHAP["key"] != "" || h.DHCHAP["ctrl_key"] != "" {
+			return true
+		}
+	}
+	return false
+}
+
 // hideSecrets replaces DH-HMAC-CHAP keys by a mark.
 func hideSecrets(c *nvmet.Config) {
 	for _, h := range c.Hosts {
@@ -87,6 +97,9 @@ func targetSaveCommand(env *Env) *cli.Command {
 					file = a[0]
 				}
 				if file == "-" {
+					if hasSecrets(cfg) {
+						return fmt.Errorf("the configuration holds DH-HMAC-CHAP keys, which gonvme does not print: save it to a file (written with mode 0600)")
+					}
 					_, err := env.Stdout.Write(b)
 					return err
 				}

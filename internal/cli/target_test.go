@@ -2,6 +2,9 @@ package cli
 
 import (
 	"bytes"
+	"encoding/base64"
+	"encoding/binary"
+	"hash/crc32"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -206,5 +209,29 @@ func TestTargetNeedsRoot(t *testing.T) {
 	env := Env{FS: hostfs.New(root), Stdout: &out, Stderr: &errb, IsRoot: func() bool { return false }}
 	if code := Run(env, []string{"target", "subsystem", "add", "toto"}); code != 1 || !strings.Contains(errb.String(), "needs root") {
 		t.Errorf("exit %d: %s", code, errb.String())
+	}
+}
+
+// DH-HMAC-CHAP keys reach configfs and the saved file, never the output.
+func TestTargetSecretsHidden(t *testing.T) {
+	root := targetRoot(t)
+	key := make([]byte, 32, 36)
+	for i := range key {
+		key[i] = byte(i * 7)
+	}
+	key = binary.LittleEndian.AppendUint32(key, crc32.ChecksumIEEE(key))
+	secret := "DHHC-1:00:" + base64.StdEncoding.EncodeToString(key) + ":"
+	mustTarget(t, root, "host", "add", "nqn.h1", "--dhchap-key", secret)
+	if b, _ := os.ReadFile(filepath.Join(root, "sys/kernel/config/nvmet/hosts/nqn.h1/dhchap_key")); string(b) != secret {
+		t.Errorf("dhchap_key = %q", b)
+	}
+	for _, args := range [][]string{{"list"}, {"list", "-o", "json"}, {"save", "-"}, {"save"}} {
+		r := runTarget(t, root, args...)
+		if strings.Contains(r.stdout+r.stderr, secret[10:40]) {
+			t.Errorf("target %q printed the key:\n%s", args, r)
+		}
+	}
+	if b, _ := os.ReadFile(filepath.Join(root, "etc/nvmet/config.json")); !strings.Contains(string(b), secret) {
+		t.Errorf("saved file lacks the key:\n%s", b)
 	}
 }

@@ -59,6 +59,9 @@ func TestTargetDHCHAP(t *testing.T) {
 			t.Errorf("%s printed the key:\n%s", strings.Join(args, " "), r)
 		}
 	}
+	if r := gonvme(t, "target", "save", "-"); r.code != 1 || strings.Contains(r.stdout+r.stderr, secret[10:30]) || !strings.Contains(r.stderr, "save it to a file") {
+		t.Errorf("save to standard output with a key:\n%s", r)
+	}
 	connect := []string{"connect", "-t", "tcp", "-a", tcpAddr, "-s", "4433", "-n", sub, "-q", host, "--dhchap-secret", secret}
 	// A connect with another key is refused by the kernel, after its 60 s
 	// timeout on 6.12: the key in configfs is compared instead.
