@@ -36,7 +36,25 @@ func targetCommand(env *Env) *cli.Command {
 		},
 	}
 	c.Description = describeTarget(c.Subcommands, "gonvme target")
+	setUnknownSubcommand(c, "target")
 	return c
+}
+
+// setUnknownSubcommand makes a command group and the groups under it
+// refuse an unknown subcommand as bad usage; without one they show help.
+func setUnknownSubcommand(c *cli.Command, path string) {
+	if len(c.Subcommands) == 0 {
+		return
+	}
+	c.Action = func(ctx *cli.Context) error {
+		if ctx.NArg() > 0 {
+			return usageErrorf("%s: unknown subcommand %q (see 'gonvme %s --help')", path, ctx.Args().First(), path)
+		}
+		return cli.ShowSubcommandHelp(ctx)
+	}
+	for _, s := range c.Subcommands {
+		setUnknownSubcommand(s, path+" "+s.Name)
+	}
 }
 
 // describeTarget lists every target subcommand with its arguments, flags

@@ -235,3 +235,12 @@ func TestTargetSecretsHidden(t *testing.T) {
 		t.Errorf("saved file lacks the key:\n%s", b)
 	}
 }
+
+func TestTargetUnknownSubcommand(t *testing.T) {
+	root := targetRoot(t)
+	for _, args := range [][]string{{"foo"}, {"subsystem", "foo"}} {
+		if r := runTarget(t, root, args...); r.code != 2 || !strings.Contains(r.stderr, `unknown subcommand "foo"`) {
+			t.Errorf("target %q:\n%s", args, r)
+		}
+	}
+}
