@@ -210,11 +210,22 @@ var errTargetMissing = errors.New("does not exist")
 // them: it moves a leaf command's flags, with their values, before its
 // positional arguments. Other commands' arguments are returned unchanged.
 func targetArgs(app *cli.App, args []string) []string {
-	if len(args) == 0 || args[0] != "target" {
+	// Skip global flags (--compat 2.13) before the command name.
+	start := 0
+	for start < len(args) && strings.HasPrefix(args[start], "-") && args[start] != "--" {
+		name, _, hasValue := strings.Cut(strings.TrimLeft(args[start], "-"), "=")
+		start++
+		for _, f := range app.Flags {
+			if _, isBool := f.(*cli.BoolFlag); !isBool && !hasValue && containsStr(f.Names(), name) {
+				start++
+			}
+		}
+	}
+	if start >= len(args) || args[start] != "target" {
 		return args
 	}
 	cmd := app.Command("target")
-	i := 1
+	i := start + 1
 	for cmd != nil && i < len(args) {
 		sub := cmd.Command(args[i])
 		if sub == nil {

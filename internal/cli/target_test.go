@@ -244,3 +244,17 @@ func TestTargetUnknownSubcommand(t *testing.T) {
 		}
 	}
 }
+
+// Flags may follow the arguments after global flags too.
+func TestTargetArgsAfterGlobalFlags(t *testing.T) {
+	root := targetRoot(t)
+	var out, errb bytes.Buffer
+	env := Env{FS: hostfs.New(root), Stdout: &out, Stderr: &errb, IsRoot: func() bool { return true },
+		LookupEnv: func(string) (string, bool) { return "", false }}
+	if code := Run(env, []string{"--compat", "2.13", "target", "subsystem", "add", "toto", "--allow-any-host"}); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	if !strings.Contains(tree(t, root), "subsystems/toto/attr_allow_any_host = 1") {
+		t.Errorf("tree:\n%s", tree(t, root))
+	}
+}
