@@ -110,20 +110,12 @@ func (d attrDir) names(prefix string) (names []string, all int, err error) {
 		var m int
 		names, m = appendDirents(names, buf[:n], prefix)
 		all += m
-		// getdents fills the buffer as far as the directory goes; with
-		// room left for the longest entry, there is nothing more to read
-		// (this saves the empty call that would say so).
-		if n <= len(buf)-maxDirent {
-			break
-		}
+		// Read on until getdents says the end: a short result is not
+		// the end (ext4 returned "." and ".." alone under load).
 	}
 	slices.Sort(names)
 	return names, all, nil
 }
-
-// maxDirent is the size of the largest getdents64 record: the 19-byte
-// header, a 255-byte name and its NUL, rounded up to 8 bytes.
-const maxDirent = (19 + 256 + 7) &^ 7
 
 // appendDirents appends the names in b, a getdents64 result (struct
 // linux_dirent64: d_ino 8 bytes, d_off 8, d_reclen 2, d_type 1, then the
