@@ -64,7 +64,9 @@ func nsids(t *testing.T) []string {
 	}
 	var out []string
 	for _, d := range l.Devices {
-		out = append(out, strconv.Itoa(d.NameSpace))
+		if d.NameSpace != 0 { // 0: still being scanned
+			out = append(out, strconv.Itoa(d.NameSpace))
+		}
 	}
 	sort.Strings(out)
 	return dedup(out)
@@ -123,6 +125,10 @@ ln -s /sys/kernel/config/nvmet/subsystems/toto/ /sys/kernel/config/nvmet/ports/1
 	}
 
 	mustOK(t, gonvme(t, append([]string{"connect"}, args...)...), "gonvme connect toto")
+	// The kernel scans the namespace after the connect returns.
+	if ids := waitNSIDs(t, "", 1); len(ids) != 1 {
+		t.Fatalf("namespaces of toto: %q, want one", ids)
+	}
 	g, n := gonvme(t, "list"), nvmecli(t, "list")
 	mustOK(t, g, "gonvme list")
 	textEqual(t, "list after connect", g.stdout, n.stdout)
