@@ -60,9 +60,13 @@ type Env struct {
 	profile compat.Profile
 
 	journal KernelLogSource
-	ids     map[[2]string]nqn.Identity // resolved once per run, see identity
-	json    *jsonConfig                // config.json, once read
-	stop    context.CancelFunc         // of the context Interrupts made
+	// confQuiet and confVerbose are discovery.conf's --quiet (any line)
+	// and --verbose (by line, "file:N"), read with the targets.
+	confQuiet   bool
+	confVerbose map[string]bool
+	ids         map[[2]string]nqn.Identity // resolved once per run, see identity
+	json        *jsonConfig                // config.json, once read
+	stop        context.CancelFunc         // of the context Interrupts made
 }
 
 // interruptible returns the context the commands that change kernel state

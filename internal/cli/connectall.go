@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"os"
 
 	"github.com/urfave/cli/v2"
 
@@ -59,13 +60,17 @@ func connectAllCommand(env *Env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			env.connectPaths(rep, c.Bool("quiet"))
+			quiet := c.Bool("quiet") || env.confQuiet
+			env.connectPaths(rep, quiet)
+			if raw := c.String("raw"); raw != "" && env.saveRaw(raw, rep) != nil {
+				failed = true
+			}
 			if format == "json" {
 				if err := writeJSON(env.Stdout, reportJSON(rep)); err != nil {
 					return err
 				}
 			} else {
-				env.printReport(rep, c.Bool("quiet"), c.Bool("verbose"))
+				env.printReport(rep, quiet, c.Bool("verbose"))
 			}
 			if failed || rep.Failed() {
 				return errReported
@@ -85,7 +90,7 @@ func (env *Env) printReport(rep *nvmf.Report, quiet, verbose bool) {
 		case d.Err != nil:
 			discFailed++
 			env.report(env.explain(networkError{d.Err}, d.Target.Options))
-		case verbose:
+		case verbose || env.confVerbose[d.Target.Where]:
 			fmt.Fprintf(env.Stdout, "discovered %d records at %s through %s\n", len(d.Found.Log.Entries), render.Escape(d.Target.String()), d.Found.Controller)
 		}
 	}
@@ -184,4 +189,29 @@ func reportJSON(rep *nvmf.Report) reportDoc {
 		doc.Paths = append(doc.Paths, j)
 	}
 	return doc
+}
+
+// saveRaw writes the discovery log page of each discovery controller that
+// answered to path (the first) and path.2, path.3, … (the others, in the
+// report's order), as discover -r saves one.
+func (env *Env) saveRaw(path string, rep *nvmf.Report) error {
+	n := 0
+	var failed error
+	for _, d := range rep.Discoveries {
+		if d.Found == nil {
+			continue
+		}
+		n++
+		p := path
+		if n > 1 {
+			p = fmt.Sprintf("%s.%d", path, n)
+		}
+		if err := os.WriteFile(p, d.Found.Raw, 0o600); err != nil {
+			failed = fmt.Errorf("saving the discovery log of %s: %w", render.Escape(d.Target.String()), err)
+			env.report(failed)
+			continue
+		}
+		fmt.Fprintf(env.Stderr, "Discovery log of %s is saved to %s\n", render.Escape(d.Target.String()), p)
+	}
+	return failed
 }

@@ -22,9 +22,9 @@ func discoveryFlags(formats, dryRun string) []cli.Flag {
 	return append(append([]cli.Flag{
 		&cli.StringFlag{Name: "device", Aliases: []string{"d"}, Usage: "use the existing discovery controller `DEVICE` (nvmeN)"},
 		outputFlag("normal", "output format: "+formats),
-		&cli.StringFlag{Name: "raw", Aliases: []string{"r"}, Usage: "save the raw discovery log page to `FILE`"},
+		&cli.StringFlag{Name: "raw", Aliases: []string{"r"}, Usage: "save the raw discovery log page to `FILE` (connect-all: FILE, FILE.2, … for each discovery controller)"},
 		&cli.BoolFlag{Name: "persistent", Aliases: []string{"p"}, Usage: "keep the discovery controller connected"},
-		&cli.BoolFlag{Name: "quiet", Usage: "do not report subsystems that are already connected, and draw no progress line"},
+		&cli.BoolFlag{Name: "quiet", Usage: "connect-all: do not report subsystems that are already connected, and draw no progress line (discover refuses it: it connects nothing)"},
 		&cli.StringFlag{Name: "config", Aliases: []string{"J"}, Value: config.JSONConfigPath, Usage: "JSON configuration `FILE`, or 'none'"},
 		&cli.BoolFlag{Name: "force", Usage: "create a new discovery controller even if a matching one exists"},
 		contextFlag(),
@@ -68,7 +68,8 @@ func discoverCommand(env *Env) *cli.Command {
 		Flags: discoveryFlags("normal, json or binary",
 			"print the option string of the discovery controller it would connect (or name the existing one it would use) and write nothing; "+
 				"the log is not read"),
-		Before: checkRefused(refuseDiscovery...),
+		Before: checkRefused(append([]refusal{{"quiet", false,
+			"it hides the already-connected reports of connect-all and connect; discover connects nothing to report"}}, refuseDiscovery...)...),
 		Action: func(c *cli.Context) error {
 			if err := noArgs(c); err != nil {
 				return err
@@ -109,6 +110,9 @@ func discoverCommand(env *Env) *cli.Command {
 				}
 				if d == nil {
 					continue
+				}
+				if c.Bool("verbose") || env.confVerbose[t.Where] {
+					env.noteDiscovery(d)
 				}
 				if err := env.printDiscovery(c, format, d); err != nil {
 					env.report(err)
@@ -152,4 +156,18 @@ func (env *Env) reportAll(errs []error) bool {
 		env.report(err)
 	}
 	return len(errs) > 0
+}
+
+// noteDiscovery says on stderr, under -v, which discovery controller
+// answered and what became of it.
+func (env *Env) noteDiscovery(d *nvmf.Discovered) {
+	fate := "an existing one, left as it was"
+	switch {
+	case d.Created && d.Kept:
+		fate = "created and kept (--persistent)"
+	case d.Created:
+		fate = "created and removed again"
+	}
+	fmt.Fprintf(env.Stderr, "discovered %d records at %s through %s (%s)\n",
+		len(d.Log.Entries), render.Escape(d.Target.String()), d.Controller, fate)
 }

@@ -146,7 +146,11 @@ func lookupConfFlag(name string) (fabricFlag, bool) {
 		}
 	}
 	switch name {
-	case "persistent", "p", "quiet", "force", "verbose", "v":
+	case "persistent", "p":
+		return fabricFlag{long: "persistent", kind: kindBool}, true
+	case "verbose", "v":
+		return fabricFlag{long: "verbose", kind: kindBool}, true
+	case "quiet", "force":
 		return fabricFlag{long: name, kind: kindBool}, true
 	}
 	return fabricFlag{}, false

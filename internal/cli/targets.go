@@ -143,6 +143,15 @@ func (env *Env) configuredTargets(jsonPath, context string, base fabrics.Options
 			continue
 		}
 		targets = append(targets, nvmf.Target{Options: o, Where: where, Persistent: vals["persistent"] == "true", Force: vals["force"] == "true"})
+		// As in nvme-cli, --quiet on a line holds for the whole run;
+		// --verbose reports that line's discovery.
+		env.confQuiet = env.confQuiet || vals["quiet"] == "true"
+		if vals["verbose"] == "true" {
+			if env.confVerbose == nil {
+				env.confVerbose = map[string]bool{}
+			}
+			env.confVerbose[where] = true
+		}
 	}
 	return targets, errs
 }
