@@ -23,7 +23,11 @@ func doctorCommand(env *Env) *cli.Command {
 	var flags []cli.Flag
 	for _, f := range urfaveFlags() {
 		for _, n := range doctorFlags {
-			if f.Names()[0] == n {
+			switch {
+			case f.Names()[0] != n:
+			case n == "transport":
+				flags = append(flags, &cli.StringFlag{Name: n, Aliases: []string{"t"}, Usage: "transport type: rdma or tcp (default: check both)"})
+			default:
 				flags = append(flags, f)
 			}
 		}
@@ -127,8 +131,11 @@ func (env *Env) doctorProbes() doctor.Probes {
 		return p
 	}
 	p.Supported = env.Edge.Kernel.Probe
-	p.Discover = func(o fabrics.Options) (*nvmf.Discovered, error) {
-		return env.Edge.Discover(nvmf.Target{Options: o}, nvmf.DiscoverOptions{})
+	p.Discover = func(o fabrics.Options) (*nvmf.Discovered, []string, error) {
+		env.startJournal()
+		defer env.stopJournal()
+		d, err := env.Edge.Discover(nvmf.Target{Options: o}, nvmf.DiscoverOptions{})
+		return d, loggedLines(err), err
 	}
 	p.Connect = func(o fabrics.Options) (doctor.ConnectResult, error) {
 		env.startJournal()

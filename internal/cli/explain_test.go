@@ -52,7 +52,7 @@ func TestConnectResetNamesTheInterface(t *testing.T) {
 		want                   []string
 	}{
 		{"interface with RDMA device", "healthy", rdmaAddr, []string{"route to 169.254.99.1 leaves through veth0 (source 169.254.99.1, table 254); " +
-			"169.254.99.1 is this host's own address: the kernel routes it through lo, rdma_cm and the checks here use veth0, which holds it: " +
+			"169.254.99.1 is this host's own address: the kernel routes it through lo, the connection uses veth0, which holds it: " +
 			"check that the target listens on that address and port ('gonvme doctor -t rdma -a 169.254.99.1' checks the whole path)"}},
 		{"seed 003: the route takes the interface without RDMA device", "seed003", rdmaAddr, []string{
 			"route: route to 169.254.99.1 leaves through veth2 (source 169.254.99.7, table 100); veth2 has no RDMA device; fix: the RDMA connection cannot use veth2: " +

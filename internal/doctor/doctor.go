@@ -21,7 +21,9 @@ type Probes struct {
 	Route      func(netroute.Query) (netroute.Route, error)
 	Interfaces func() ([]netroute.Interface, error)
 	DialTCP    func(addr string) error
-	Discover   func(o fabrics.Options) (*nvmf.Discovered, error)
+	// Discover reads the discovery log at o's address, with the kernel's
+	// log lines about it.
+	Discover func(o fabrics.Options) (*nvmf.Discovered, []string, error)
 	// Connect connects one I/O controller and deletes it again unless it
 	// existed before.
 	Connect func(o fabrics.Options) (ConnectResult, error)
@@ -112,8 +114,8 @@ func targetChecks(p Probes, o fabrics.Options) []Check {
 	}
 	dOpts := o
 	dOpts.NQN = ""
-	d, err := p.Discover(dOpts)
-	out = append(out, DiscoveryCheck(where, d, err))
+	d, lines, err := p.Discover(dOpts)
+	out = append(out, DiscoveryCheck(where, d, err, lines))
 	if err != nil || o.NQN == "" {
 		return out
 	}

@@ -55,8 +55,11 @@ func (in PathInput) RouteEvidence() string {
 		s += ", gateway " + in.Route.Gateway.String()
 	}
 	s += fmt.Sprintf(", table %d)", in.Route.Table)
-	if in.Route.Type == "local" {
-		s += fmt.Sprintf("; %s is this host's own address: the kernel routes it through %s, rdma_cm and the checks here use %s, which holds it", in.Traddr, in.Route.Iface, iface)
+	switch {
+	case in.Route.Type == "local" && iface == in.Route.Iface:
+		s += fmt.Sprintf("; %s is this host's own address", in.Traddr)
+	case in.Route.Type == "local":
+		s += fmt.Sprintf("; %s is this host's own address: the kernel routes it through %s, the connection uses %s, which holds it", in.Traddr, in.Route.Iface, iface)
 	}
 	if in.Transport == "rdma" && in.HostTraddr.IsValid() && in.Route.Type != "local" && in.Route.Iface != iface {
 		s += fmt.Sprintf("; the routing table sends packets through %s, but rdma_cm binds to the RDMA device of --host-traddr %s", in.Route.Iface, in.HostTraddr)

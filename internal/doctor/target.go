@@ -34,8 +34,8 @@ func isTimeout(err error) bool {
 }
 
 // DiscoveryCheck judges the discovery connect to target ("rdma
-// 169.254.99.1:4420").
-func DiscoveryCheck(target string, d *nvmf.Discovered, err error) Check {
+// 169.254.99.1:4420") with the kernel's log lines about it.
+func DiscoveryCheck(target string, d *nvmf.Discovered, err error, kernel []string) Check {
 	const name = "discovery"
 	if err == nil {
 		how := "used the existing discovery controller " + d.Controller
@@ -47,8 +47,11 @@ func DiscoveryCheck(target string, d *nvmf.Discovered, err error) Check {
 		}
 		return check(SectionTarget, name, OK, fmt.Sprintf("%s answers: %s; log of %d records", target, how, len(d.Log.Entries)), "")
 	}
-	ev := err.Error()
+	ev := err.Error() + kernelSuffix(kernel)
 	switch {
+	case kernelSays(kernel, "invalid service ID"):
+		return check(SectionTarget, name, Fail, ev+": the RDMA connection reached "+target+" and was rejected: nothing listens on that port",
+			"check the target's port (-s, usually 4420) and that it is enabled (nvmet: ports/N/addr_trsvcid, a subsystem linked)")
 	case errors.Is(err, syscall.ECONNREFUSED):
 		return check(SectionTarget, name, Fail, ev+": nothing listens at "+target+", or the target rejected the connection",
 			"check the target's port (-s) and address (nvmet: ports/N/addr_*), and that the port links a subsystem")

@@ -39,7 +39,7 @@ func TestTCPCheck(t *testing.T) {
 
 func TestDiscoveryCheck(t *testing.T) {
 	d := &nvmf.Discovered{Controller: "nvme0", Created: true, Log: guestLog(t)}
-	if c := DiscoveryCheck("rdma 169.254.99.1:4420", d, nil); c.Status != OK || !strings.Contains(c.Evidence, "nvme0 created and deleted at once") {
+	if c := DiscoveryCheck("rdma 169.254.99.1:4420", d, nil, nil); c.Status != OK || !strings.Contains(c.Evidence, "nvme0 created and deleted at once") {
 		t.Errorf("%+v", c)
 	}
 	for errno, want := range map[syscall.Errno]string{
@@ -48,10 +48,15 @@ func TestDiscoveryCheck(t *testing.T) {
 		syscall.ETIMEDOUT:    "no answer",
 		syscall.EIO:          "",
 	} {
-		c := DiscoveryCheck("rdma 169.254.99.1:4999", nil, fmt.Errorf("connecting a discovery controller: %w", errno))
+		c := DiscoveryCheck("rdma 169.254.99.1:4999", nil, fmt.Errorf("connecting a discovery controller: %w", errno), nil)
 		if c.Status != Fail || !strings.Contains(c.Evidence, want) || c.Fix == "" {
 			t.Errorf("%v: %+v", errno, c)
 		}
+	}
+	// The 6.1 guest's kernel line for an RDMA port nothing listens on.
+	c := DiscoveryCheck("rdma 169.254.99.1:4999", nil, fmt.Errorf("connect: %w", syscall.ECONNRESET), []string{"nvme nvme0: Connect rejected: status 8 (invalid service ID)."})
+	if c.Status != Fail || !strings.Contains(c.Evidence, "nothing listens on that port") || !strings.Contains(c.Evidence, "kernel: nvme nvme0: Connect rejected") {
+		t.Errorf("%+v", c)
 	}
 }
 
