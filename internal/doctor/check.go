@@ -31,7 +31,7 @@ type Check struct {
 	Name     string `json:"name"`
 	Status   Status `json:"status"`
 	Evidence string `json:"evidence"`
-	Fix      string `json:"fix,omitempty"`
+	Fix      string `json:"fix"` // "" for ok and skip
 }
 
 // Report is the whole checklist and its result: "fail" when a check

@@ -84,6 +84,25 @@ func TestHostModules(t *testing.T) {
 	if c := byName(t, HostChecks(fs, "tcp", supported), "module nvme-fabrics"); c.Status != Fail || c.Fix != "modprobe nvme-fabrics" {
 		t.Errorf("nothing loaded: %+v", c)
 	}
+	// Built into the kernel: listed in modules.builtin, maybe without a
+	// /sys/module directory.
+	for p, v := range map[string]string{"/proc/sys/kernel/osrelease": "6.1.0-48-amd64",
+		"/lib/modules/6.1.0-48-amd64/modules.builtin": "kernel/drivers/nvme/host/nvme-fabrics.ko\nkernel/drivers/nvme/host/nvme-tcp.ko"} {
+		if err := os.MkdirAll(filepath.Dir(fs.Path(p)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(fs.Path(p), []byte(v+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range HostChecks(fs, "tcp", supported) {
+		if strings.HasPrefix(c.Name, "module ") && c.Status != OK {
+			t.Errorf("built in: %+v", c)
+		}
+	}
+	if c := byName(t, HostChecks(fs, "rdma", supported), "module nvme-rdma"); c.Status != Fail {
+		t.Errorf("nvme-rdma neither loaded nor built in: %+v", c)
+	}
 }
 
 func TestHostIdentity(t *testing.T) {
