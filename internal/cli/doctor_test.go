@@ -142,6 +142,10 @@ func TestRDMAViews(t *testing.T) {
 	if r := run(t, f, "rdma-devices"); r.code != 0 || r.stdout != "rxe0 port 1 ==> veth0 (Up)\n" {
 		t.Errorf("rdma-devices: %v", r)
 	}
+	if r := run(t, f, "rdma-devices", "-v"); r.code != 0 ||
+		r.stdout != "rxe0 port 1 ==> veth0 (Up) state ACTIVE phys_state LinkUp link_layer Ethernet node_type CA netdev_mtu 1500\n" {
+		t.Errorf("rdma-devices -v: %v", r)
+	}
 	r = run(t, f, "rdma-devices", "-o", "json")
 	var doc struct {
 		Devices []struct {
