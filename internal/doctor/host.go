@@ -131,7 +131,7 @@ func identityChecks(root hostfs.FS) []Check {
 			"give this host its own identity: uuidgen > "+nqn.HostIDFile+" and put that UUID into "+nqn.HostNQNFile+" (nqn.2014-08.org.nvmexpress:uuid:UUID)"))
 	case uuidForm && !strings.EqualFold(u.String(), hostID):
 		out = append(out, check(SectionHost, "hostid", Fail,
-			"host ID "+hostID+" differs from the UUID "+u.String()+" inside the host NQN: the kernel refuses a second host NQN with the same host ID, targets may refuse the pair",
+			"host ID "+hostID+" differs from the UUID "+u.String()+" inside the host NQN: tools that derive one from the other (nvme-cli, gonvme) then send another pairing, and kernels from 6.5 refuse a host NQN in use with another host ID",
 			"echo "+u.String()+" > "+nqn.HostIDFile))
 	default:
 		out = append(out, check(SectionHost, "hostid", OK, hostID+" ("+root.Path(nqn.HostIDFile)+")", ""))
