@@ -12,6 +12,7 @@ import (
 
 	"github.com/gonvme/gonvme/internal/compat"
 	"github.com/gonvme/gonvme/internal/hostfs"
+	"github.com/gonvme/gonvme/internal/netroute"
 	"github.com/gonvme/gonvme/internal/nvmf"
 	"github.com/gonvme/gonvme/nqn"
 )
@@ -47,6 +48,9 @@ type Env struct {
 	// LookupEnv reads LIBNVME_HOSTNQN and LIBNVME_HOSTID; nil means the
 	// process environment.
 	LookupEnv func(string) (string, bool)
+	// Net is the network stack doctor and failure explanations ask;
+	// the zero value is the running kernel's.
+	Net netroute.Host
 
 	// OpenKernelLog opens the kernel log the explanations quote; nil
 	// means /dev/kmsg under FS.
@@ -168,6 +172,9 @@ func newApp(env *Env) *cli.App {
 			showHostNQNCommand(env),
 			versionCommand(env),
 			targetCommand(env),
+			doctorCommand(env),
+			rdmaDevicesCommand(env),
+			showGIDsCommand(env),
 		},
 	}
 	setUsageError(app.Commands, app.OnUsageError)

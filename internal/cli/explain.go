@@ -8,8 +8,8 @@ import (
 	"syscall"
 
 	"github.com/gonvme/gonvme/fabrics"
+	"github.com/gonvme/gonvme/internal/doctor"
 	"github.com/gonvme/gonvme/internal/kmsg"
-	"github.com/gonvme/gonvme/internal/netroute"
 	"github.com/gonvme/gonvme/internal/nvmf"
 	"github.com/gonvme/gonvme/internal/render"
 )
@@ -70,7 +70,7 @@ func (env *Env) explain(err error, o fabrics.Options) error {
 		switch ke.Errno {
 		case syscall.ECONNRESET, syscall.ECONNREFUSED, syscall.ENODEV, syscall.ETIMEDOUT,
 			syscall.ENETUNREACH, syscall.EHOSTUNREACH, syscall.EADDRNOTAVAIL:
-			notes = append(notes, env.routeNote(o.Traddr))
+			notes = append(notes, env.routeNote(o))
 		}
 	}
 	if len(notes) == 0 {
@@ -79,18 +79,25 @@ func (env *Env) explain(err error, o fabrics.Options) error {
 	return fmt.Errorf("%w\n  %s", err, strings.Join(notes, "\n  "))
 }
 
-func (env *Env) routeNote(traddr string) string {
-	iface, err := netroute.InterfaceFor(env.FS, traddr)
+// routeNote runs doctor's path checks for o: the failing ones with their
+// fixes, else where the route goes.
+func (env *Env) routeNote(o fabrics.Options) string {
+	p := env.doctorProbes()
+	in, err := doctor.Path(p, o)
 	if err != nil {
-		return fmt.Sprintf("route to %s: %v", traddr, err)
+		return fmt.Sprintf("route to %s: %v", o.Traddr, err)
 	}
-	devs := netroute.RDMADevices(env.FS, iface)
-	if len(devs) == 0 {
-		return fmt.Sprintf("route to %s leaves through %s, which has no RDMA device (see /sys/class/infiniband): "+
-			"give the RDMA NIC its own subnet, or pin the source with --host-traddr", traddr, iface)
+	var notes []string
+	for _, c := range doctor.PathChecks(in) {
+		if c.Status == doctor.Fail || c.Status == doctor.Warn {
+			notes = append(notes, fmt.Sprintf("%s: %s; fix: %s", c.Name, c.Evidence, c.Fix))
+		}
 	}
-	return fmt.Sprintf("route to %s leaves through %s (RDMA device %s): check that the target listens on that address and port",
-		traddr, iface, strings.Join(devs, ", "))
+	if len(notes) == 0 {
+		return in.RouteEvidence() + ": check that the target listens on that address and port ('gonvme doctor -t " +
+			o.Transport + " -a " + o.Traddr + "' checks the whole path)"
+	}
+	return strings.Join(notes, "\n  ")
 }
 
 // offeredHint asks the discovery controller at the connect's address which
@@ -111,23 +118,16 @@ func (env *Env) offeredHint(err error, o fabrics.Options) error {
 	case derr != nil:
 		return fmt.Errorf("%w\n  could not list the subsystems offered at %s:%s: %v", err, o.Traddr, o.Trsvcid, derr)
 	}
-	var nqns []string
-	offered := false
-	for _, e := range d.Log.Entries {
-		if e.SubType == 2 {
-			nqns = append(nqns, e.SubNQN)
-			offered = offered || e.SubNQN == o.NQN
-		}
-	}
-	if offered {
+	ports, closest := doctor.Offered(d.Log, o.NQN)
+	if len(ports) > 0 {
 		return fmt.Errorf("%w\n  %s is offered at %s:%s, so the target refused this host: add %s to the subsystem's allowed hosts",
 			err, o.NQN, o.Traddr, o.Trsvcid, o.HostNQN)
 	}
-	if len(nqns) == 0 {
+	if len(closest) == 0 {
 		return fmt.Errorf("%w\n  the discovery controller at %s:%s offers no subsystems", err, o.Traddr, o.Trsvcid)
 	}
 	return fmt.Errorf("%w\n  %s is not offered at %s:%s; offered there (closest first): %s",
-		err, o.NQN, o.Traddr, o.Trsvcid, escapeJoin(nvmf.Closest(o.NQN, nqns)))
+		err, o.NQN, o.Traddr, o.Trsvcid, strings.Join(closest, ", "))
 }
 
 // escapeJoin joins strings that came from the network, each escaped.

@@ -48,20 +48,28 @@ func TestConnectEIOListsOfferedNQNs(t *testing.T) {
 
 func TestConnectResetNamesTheInterface(t *testing.T) {
 	tests := []struct {
-		name, traddr, want string
+		name, scenario, traddr string
+		want                   []string
 	}{
-		{"interface with RDMA device", rdmaAddr, "route to 169.254.99.1 leaves through veth0 (RDMA device rxe0/1): check that the target listens on that address and port"},
-		{"interface without RDMA device", "192.168.1.50", "route to 192.168.1.50 leaves through eth0, which has no RDMA device (see /sys/class/infiniband)"},
-		{"no route table entry", "10.1.2.3", "route to 10.1.2.3 leaves through eth0, which has no RDMA device"},
+		{"interface with RDMA device", "healthy", rdmaAddr, []string{"route to 169.254.99.1 leaves through veth0 (source 169.254.99.1, table 254); " +
+			"169.254.99.1 is this host's own address: the kernel routes it through lo, the connection uses veth0, which holds it: " +
+			"check that the target listens on that address and port ('gonvme doctor -t rdma -a 169.254.99.1' checks the whole path)"}},
+		{"seed 003: the route takes the interface without RDMA device", "seed003", rdmaAddr, []string{
+			"route: route to 169.254.99.1 leaves through veth2 (source 169.254.99.7, table 100); veth2 has no RDMA device; fix: the RDMA connection cannot use veth2: " +
+				"give veth0 and veth2 separate subnets (ip addr del 169.254.99.7/16 dev veth2), or pin the source to the RDMA interface: --host-traddr 169.254.99.1",
+			"same subnet: veth2 (169.254.99.7/16, no RDMA device) and veth0 (169.254.99.1/16, RDMA rxe0/1) share 169.254.0.0/16"}},
+		{"no route", "healthy", "10.1.2.3", []string{"route: no route to 10.1.2.3: network is unreachable; fix: give this host an address in the target's subnet"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := nvmftest.New(t, nvmftest.Empty)
-			nvmftest.CopyTree(t, filepath.Join("testdata", "rdma-host"), f.Root)
+			nvmftest.CopyTree(t, filepath.Join(nvmftest.Fixtures(), "rdma", "sys"), filepath.Join(f.Root, "sys"))
 			f.Kernel.Fail = nvmftest.FailWhen("traddr", tt.traddr, syscall.ECONNRESET)
-			r := run(t, f, "connect", "-t", "rdma", "-a", tt.traddr, "-s", "4420", "-n", test1)
-			if r.code != 1 || !strings.Contains(r.stderr, "ECONNRESET") || !strings.Contains(r.stderr, "\n  "+tt.want) {
-				t.Errorf("%v\nwant exit 1, ECONNRESET and %q", r, tt.want)
+			r := runNet(t, f, guestNet(t, tt.scenario), "connect", "-t", "rdma", "-a", tt.traddr, "-s", "4420", "-n", test1)
+			for _, w := range tt.want {
+				if r.code != 1 || !strings.Contains(r.stderr, "ECONNRESET") || !strings.Contains(r.stderr, "\n  "+w) {
+					t.Errorf("%v\nwant exit 1, ECONNRESET and %q", r, w)
+				}
 			}
 			if n := len(f.Kernel.Writes()); n != 1 {
 				t.Errorf("%d writes, want 1", n)
@@ -70,9 +78,8 @@ func TestConnectResetNamesTheInterface(t *testing.T) {
 	}
 	t.Run("tcp gets no route note", func(t *testing.T) {
 		f := nvmftest.New(t, nvmftest.Empty)
-		nvmftest.CopyTree(t, filepath.Join("testdata", "rdma-host"), f.Root)
 		f.Kernel.Fail = nvmftest.FailWhen("traddr", tcpAddr, syscall.ECONNREFUSED)
-		r := run(t, f, "connect", "-t", "tcp", "-a", tcpAddr, "-s", "4421", "-n", test1)
+		r := runNet(t, f, guestNet(t, "healthy"), "connect", "-t", "tcp", "-a", tcpAddr, "-s", "4421", "-n", test1)
 		if r.code != 1 || strings.Contains(r.stderr, "route to") || !strings.Contains(r.stderr, "ECONNREFUSED") {
 			t.Errorf("%v", r)
 		}

@@ -1,6 +1,6 @@
-// Package netroute answers the two questions behind most RDMA connect
-// failures: which network interface does the route to an address leave
-// through, and does that interface have an RDMA device? It reads the IPv4
-// routing table from /proc/net/route and RDMA devices' GID tables from
-// /sys/class/infiniband, both through one hostfs root.
+// Package netroute asks the kernel which way it sends packets to an
+// address: its own route decision over netlink (RTM_GETROUTE, IPv4 and
+// IPv6, policy routing included), and the host's interfaces with their
+// address prefixes, so that callers can tell which interface and source
+// address a connection would use and which interfaces share a subnet.
 package netroute

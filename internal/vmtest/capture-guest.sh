@@ -150,4 +150,5 @@ cap connect-rdma-hdr-digest.txt nvme connect $RDMA -n ${P}2 --hdr-digest
 cap disconnect-device-nvme1.txt nvme disconnect -d nvme1
 cap disconnect-all.txt nvme disconnect-all
 vmtarget teardown
+sh capture-rdma.sh "$O/rdma"
 chmod -R a+rX,u+w "$O"

@@ -15,7 +15,7 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/gonvme-capture.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 mkdir -p "$WORK/stage"
 (cd "$REPO" && CGO_ENABLED=0 "$GO" build -trimpath -ldflags='-s -w' -o "$WORK/stage/vmtarget" ./internal/vmtest/cmd/vmtarget)
-cp "$HERE/capture-guest.sh" "$WORK/stage/"
+cp "$HERE/capture-guest.sh" "$HERE/capture-rdma.sh" "$WORK/stage/"
 
 start=$(date +%s)
 "$HERE/run.sh" --kernel "$LABEL" --timeout 600 --stage "$WORK/stage" --out "$WORK/out" --log "$WORK/console.log" -- sh capture-guest.sh
@@ -44,6 +44,9 @@ The scenario is in internal/vmtest/capture-guest.sh.
   namespace device gets which NSID is the kernel's choice (on 6.12 and 7.x
   nvme0n1 may be NSID 2).
 - \`etc/nvme/\`: hostnqn and hostid used (together with sys/ this is a host root).
+- \`rdma/\` (internal/vmtest/capture-rdma.sh): \`sys/\` of the RDMA devices and network
+  interfaces (rxe0 on veth0), \`route/\` the kernel's raw netlink answers to
+  RTM_GETROUTE (local target, no route, seed 003's second interface).
 - \`discovery/*.bin\`: raw discovery log pages (\`nvme discover -r\`) and one
   \`nvme get-log --log-id=0x70\` read through the persistent controller.
 - \`identify/*.bin\`: raw Identify Controller / Namespace data.

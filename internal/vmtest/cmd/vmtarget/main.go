@@ -30,6 +30,7 @@ commands:
   link, unlink     --port ID --nqn NQN
   show             print ports, links, referrals and subsystems
   snapshot-sysfs   copy sysfs attributes and symlinks to a directory
+  route-get        write the kernel's raw netlink route answer for an address
 run "vmtarget <command> -h" for flags
 `)
 	os.Exit(2)
@@ -72,6 +73,8 @@ func main() {
 		err = show(nvmet.New(*root))
 	case "snapshot-sysfs":
 		err = snapshotCmd(args)
+	case "route-get":
+		err = routeGetCmd(args)
 	case "-h", "--help", "help":
 		usage()
 	default:
