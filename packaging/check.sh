@@ -190,7 +190,13 @@ check "gonvme --version prints the version and commit the package was built from
 	[ "$want" = "$deb_version" ] || { echo "binary $v maps to $want, package is $deb_version"; exit 1; }
 	[ "$(/usr/sbin/gonvme version)" = "$out" ]' _ "$version_out" "$deb_version"
 
-commands=(discover connect connect-all disconnect disconnect-all list list-subsys gen-hostnqn show-hostnqn version target)
+# The commands the installed binary lists (each needs a manual page, in
+# the .deb and the .rpm); the nvme-cli ones must be among them.
+mapfile -t commands < <(/usr/sbin/gonvme --help | awk '/^COMMANDS:/{on=1; next} /^[A-Z]/{on=0} on && $1 != "" {sub(/,$/, "", $1); print $1}')
+check "gonvme --help lists nvme-cli's fabrics commands" bash -c '
+	for want in discover connect connect-all disconnect disconnect-all list list-subsys gen-hostnqn show-hostnqn version; do
+		printf "%s\n" "$@" | grep -qx "$want" || { echo "missing $want in: $*"; exit 1; }
+	done' _ "${commands[@]}"
 check "man -w gonvme-connect finds the installed page" bash -c '
 	[ "$(man -w gonvme-connect)" = /usr/share/man/man8/gonvme-connect.8.gz ]'
 check "man -w finds gonvme(8) and a page for each of: ${commands[*]}" bash -c '
