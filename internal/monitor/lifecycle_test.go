@@ -1,0 +1,183 @@
+package monitor_test
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gonvme/gonvme/internal/monitor"
+	"github.com/gonvme/gonvme/internal/nvmf"
+	"github.com/gonvme/gonvme/internal/nvmf/nvmftest"
+)
+
+func TestReconnectingDiscoveryControllerIsWaitedFor(t *testing.T) {
+	f := nvmftest.New(t, nvmftest.Empty)
+	serve(f, addr1, 1, sub(addr1, sub1))
+	c := newClock()
+	m := newMonitor(f, c, target(addr1))
+	step(t, m)
+	n := len(f.Kernel.Writes())
+	f.WriteFile(t, "/sys/class/nvme/nvme0/state", "connecting\n")
+	m.LogChanged("nvme0")
+	ps := step(t, m)
+	if len(ps) != 1 || ps[0].Reconnecting != "nvme0" || ps[0].Retry.IsZero() {
+		t.Fatalf("passes = %+v; want the walk put off while nvme0 reconnects", ps)
+	}
+	wantWrites(t, f, n)
+	f.WriteFile(t, "/sys/class/nvme/nvme0/state", "live\n")
+	serve(f, addr1, 2, sub(addr1, sub1), sub(addr1, sub2))
+	m.LogChanged("nvme0") // NVME_EVENT=rediscover
+	if ps := step(t, m); len(ps) != 1 || ps[0].Err != nil {
+		t.Fatalf("after rediscover: passes = %+v", ps)
+	}
+	wantWrites(t, f, n, sub2+" "+addr1+" ctrl_loss_tmo=600")
+}
+
+func TestReferralsControllerRemovedWhenTheReferralGoes(t *testing.T) {
+	f := nvmftest.New(t, nvmftest.Empty)
+	serve(f, addr1, 1, sub(addr1, sub1), nvmftest.Referral("rdma", addr2, "4420"))
+	serve(f, addr2, 1, sub(addr2, sub2))
+	m := newMonitor(f, newClock(), target(addr1))
+	step(t, m)
+	// nvme0 discovery at addr1, nvme1 discovery at addr2, nvme2 sub1, nvme3 sub2
+	st := m.Status()[0]
+	if !slices.Equal(st.Created, []string{"nvme0", "nvme1"}) {
+		t.Fatalf("created = %v; want both discovery controllers", st.Created)
+	}
+	serve(f, addr2, 2, sub(addr2, sub2), sub(addr2, sub3))
+	if !m.LogChanged("nvme1") {
+		t.Fatal("an AEN on the referral's controller was not the monitor's")
+	}
+	n := len(f.Kernel.Writes())
+	step(t, m)
+	wantWrites(t, f, n, sub3+" "+addr2+" ctrl_loss_tmo=600")
+	serve(f, addr1, 2, sub(addr1, sub1))
+	m.LogChanged("nvme0")
+	ps := step(t, m)
+	if len(ps) != 1 || ps[0].Err != nil || !slices.Equal(ps[0].Deleted, []string{"nvme1"}) {
+		t.Fatalf("passes = %+v; want nvme1 deleted", ps)
+	}
+	if got := f.Controllers(t); !slices.Equal(got, []string{"nvme0", "nvme2", "nvme3", "nvme4"}) {
+		t.Errorf("controllers = %v; want the I/O controllers kept", got)
+	}
+}
+
+func TestLostDiscoveryControllerIsRecreated(t *testing.T) {
+	f := nvmftest.New(t, nvmftest.Empty)
+	serve(f, addr1, 1, sub(addr1, sub1))
+	m := newMonitor(f, newClock(), target(addr1))
+	step(t, m)
+	if err := f.Del.Delete("nvme0"); err != nil { // disconnect-all
+		t.Fatal(err)
+	}
+	if !m.Removed("nvme0") {
+		t.Fatal("Removed(nvme0) missed the monitor's discovery controller")
+	}
+	n := len(f.Kernel.Writes())
+	step(t, m)
+	wantWrites(t, f, n, disc+addr1+" ctrl_loss_tmo=-1 keep_alive_tmo=30")
+	if st := m.Status()[0]; !slices.Equal(st.Created, []string{"nvme0"}) {
+		t.Errorf("created = %v; want the new nvme0", st.Created)
+	}
+}
+
+func TestStopLeavesIOControllersAndConfiguredPersistentOnes(t *testing.T) {
+	f := nvmftest.New(t, nvmftest.Empty)
+	serve(f, addr1, 1, sub(addr1, sub1))
+	serve(f, addr2, 1, sub(addr2, sub2))
+	kept := target(addr2)
+	kept.Persistent = true
+	m := newMonitor(f, newClock(), target(addr1), kept)
+	step(t, m)
+	deleted, err := m.Stop()
+	if err != nil || !slices.Equal(deleted, []string{"nvme0"}) {
+		t.Fatalf("Stop = %v, %v; want nvme0 deleted", deleted, err)
+	}
+	if got := f.Controllers(t); !slices.Equal(got, []string{"nvme1", "nvme2", "nvme3"}) {
+		t.Errorf("controllers = %v; want the I/O ones and the persistent discovery controller", got)
+	}
+}
+
+func TestStopReportsAFailedDelete(t *testing.T) {
+	f := nvmftest.New(t, nvmftest.Empty)
+	serve(f, addr1, 1, sub(addr1, sub1))
+	m := newMonitor(f, newClock(), target(addr1))
+	step(t, m)
+	f.Del.Errs = map[string]error{"nvme0": errors.New("busy")}
+	if deleted, err := m.Stop(); len(deleted) != 0 || err == nil {
+		t.Errorf("Stop = %v, %v; want the failure", deleted, err)
+	}
+}
+
+func TestReloadAddsAndRemovesTargets(t *testing.T) {
+	f := nvmftest.New(t, nvmftest.Empty)
+	serve(f, addr1, 1, sub(addr1, sub1))
+	serve(f, addr2, 1, sub(addr2, sub2))
+	m := newMonitor(f, newClock(), target(addr1))
+	step(t, m)
+	deleted, err := m.Reload([]nvmf.Target{target(addr2)})
+	if err != nil || !slices.Equal(deleted, []string{"nvme0"}) {
+		t.Fatalf("Reload = %v, %v; want the removed target's nvme0 deleted", deleted, err)
+	}
+	n := len(f.Kernel.Writes())
+	step(t, m)
+	wantWrites(t, f, n, disc+addr2+" ctrl_loss_tmo=-1 keep_alive_tmo=30", sub2+" "+addr2+" ctrl_loss_tmo=600")
+	if deleted, err := m.Reload([]nvmf.Target{target(addr2)}); len(deleted) != 0 || err != nil {
+		t.Errorf("an unchanged reload = %v, %v", deleted, err)
+	}
+	if ps := step(t, m); len(ps) != 0 {
+		t.Errorf("an unchanged reload made work: %+v", ps)
+	}
+}
+
+// recorder is a Reporter that keeps what it is told.
+type recorder struct {
+	passes  chan monitor.Pass
+	mu      sync.Mutex
+	removed []string
+}
+
+func (r *recorder) Pass(p monitor.Pass) { r.passes <- p }
+
+func (r *recorder) Removed(names []string, err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.removed = append(r.removed, names...)
+}
+
+func TestRunReactsToEventsAndStopsCleanly(t *testing.T) {
+	f := nvmftest.New(t, nvmftest.Empty)
+	serve(f, addr1, 1, sub(addr1, sub1))
+	m := monitor.New(monitor.EdgeHost(f.Edge), monitor.SystemClock{}, monitor.Config{
+		Targets: []nvmf.Target{target(addr1)}, Walk: nvmf.WalkOptions{Template: identity(fabricsOptions())},
+	})
+	events := make(chan monitor.Event)
+	ctx, cancel := context.WithCancel(background)
+	r := &recorder{passes: make(chan monitor.Pass, 10)}
+	done := make(chan struct{})
+	go func() { m.Run(ctx, events, r); close(done) }()
+	<-r.passes
+	serve(f, addr1, 2, sub(addr1, sub1), sub(addr1, sub2))
+	events <- monitor.Event{Kind: monitor.LogChange, Device: "nvme0"}
+	<-r.passes
+	events <- monitor.Event{Kind: monitor.LogChange, Device: "nvme9"} // not the monitor's: no pass
+	cancel()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Run did not stop within 10 s")
+	}
+	wantWrites(t, f, 0,
+		disc+addr1+" ctrl_loss_tmo=-1 keep_alive_tmo=30",
+		sub1+" "+addr1+" ctrl_loss_tmo=600",
+		sub2+" "+addr1+" ctrl_loss_tmo=600")
+	if len(r.passes) != 0 || !slices.Equal(r.removed, []string{"nvme0"}) {
+		t.Errorf("%d more passes, removed %v; want none and nvme0 removed", len(r.passes), r.removed)
+	}
+	if got := f.Controllers(t); !slices.Equal(got, []string{"nvme1", "nvme2"}) {
+		t.Errorf("controllers = %v; want the I/O controllers left", got)
+	}
+}
