@@ -23,12 +23,20 @@ func (m *Monitor) LogChanged(device string) bool {
 	return hit
 }
 
+// Everything makes every target due at once (events were lost).
+func (m *Monitor) Everything() {
+	for _, t := range m.targets {
+		t.due = m.clock.Now()
+	}
+}
+
 // Removed notes that controller device is gone; the target that used it
 // is due at once, so that its discovery controller is re-created. It
 // reports whether device was one of the monitor's.
 func (m *Monitor) Removed(device string) bool {
 	hit := false
 	for _, t := range m.targets {
+		delete(t.io, device)
 		if t.used[device] || t.created[device] != "" {
 			delete(t.used, device)
 			delete(t.created, device)

@@ -181,3 +181,21 @@ func TestRunReactsToEventsAndStopsCleanly(t *testing.T) {
 		t.Errorf("controllers = %v; want the I/O controllers left", got)
 	}
 }
+
+// A discovery controller of the monitor's that cannot be read is replaced
+// by a new one (nvmf's discovery does that) and then removed, not leaked.
+func TestReplacedDiscoveryControllerIsRemoved(t *testing.T) {
+	f := nvmftest.New(t, nvmftest.Empty)
+	serve(f, addr1, 1, sub(addr1, sub1))
+	m := newMonitor(f, newClock(), target(addr1))
+	step(t, m) // nvme0 discovery, nvme1 sub1
+	f.Admin.OpenErr = map[string]error{"nvme0": errors.New("stuck")}
+	m.LogChanged("nvme0")
+	ps := step(t, m)
+	if len(ps) != 1 || ps[0].Err != nil || !slices.Equal(ps[0].Deleted, []string{"nvme0"}) {
+		t.Fatalf("passes = %+v; want nvme0 replaced and removed; status %+v, writes %v", ps, m.Status(), f.Kernel.Writes())
+	}
+	if st := m.Status()[0]; !slices.Equal(st.Created, []string{"nvme2"}) || !slices.Equal(st.Controllers, []string{"nvme2"}) {
+		t.Errorf("status = %+v; want nvme2 in use", st)
+	}
+}

@@ -21,6 +21,9 @@ type Config struct {
 	// connect. Persistent and DiscoveryCtrlLossTmo are set by the monitor.
 	Walk    nvmf.WalkOptions
 	Backoff Backoff
+	// DisconnectStale removes the I/O controllers the monitor connected
+	// whose path left every log (once all of a target's logs were read).
+	DisconnectStale bool
 }
 
 // Monitor is the state of the daemon. Its methods are not safe for
@@ -30,6 +33,7 @@ type Monitor struct {
 	clock   Clock
 	walk    nvmf.WalkOptions
 	backoff Backoff
+	stale   bool
 	targets []*target
 }
 
@@ -40,8 +44,10 @@ type target struct {
 	// used are the discovery controllers its last walk read (its own and
 	// its referrals'); created those of them the monitor connected, by
 	// controller name, with the key of the target each serves.
-	used     map[string]bool
-	created  map[string]string
+	used    map[string]bool
+	created map[string]string
+	// io are the I/O controllers the monitor connected, with their path.
+	io       map[string]string
 	failures int
 	due      time.Time // zero: nothing to do until an event
 	lastErr  error
@@ -51,7 +57,7 @@ type target struct {
 
 // New returns a monitor of cfg; every target is due at once.
 func New(h Host, c Clock, cfg Config) *Monitor {
-	m := &Monitor{host: h, clock: c, walk: cfg.Walk, backoff: cfg.Backoff}
+	m := &Monitor{host: h, clock: c, walk: cfg.Walk, backoff: cfg.Backoff, stale: cfg.DisconnectStale}
 	if m.backoff == (Backoff{}) {
 		m.backoff = DefaultBackoff
 	}
@@ -74,7 +80,8 @@ func (m *Monitor) setTargets(ts []nvmf.Target) {
 		if m.find(k) != nil {
 			continue
 		}
-		m.targets = append(m.targets, &target{Target: t, key: k, used: map[string]bool{}, created: map[string]string{}, due: now})
+		m.targets = append(m.targets, &target{Target: t, key: k, used: map[string]bool{}, created: map[string]string{},
+			io: map[string]string{}, due: now})
 	}
 }
 
@@ -99,7 +106,10 @@ type Pass struct {
 	// Deleted lists the discovery controllers removed because no log
 	// refers to them any more.
 	Deleted []string
-	Err     error
+	// Disconnected lists the I/O controllers removed because their path
+	// left the logs (Config.DisconnectStale).
+	Disconnected []string
+	Err          error
 	// Retry is when the target is tried again after a failure; zero when
 	// it waits for an event.
 	Retry time.Time
@@ -146,6 +156,9 @@ func (m *Monitor) pass(ctx context.Context, t *target) Pass {
 	m.host.ConnectPaths(ctx, rep)
 	p.Report = rep
 	p.Deleted, err = m.record(t, rep)
+	var serr error
+	p.Disconnected, serr = m.disconnectStale(t, rep)
+	err = errors.Join(err, serr)
 	if rep.Failed() {
 		err = errors.Join(append([]error{err}, reportErrors(rep)...)...)
 	}
@@ -179,9 +192,10 @@ func (m *Monitor) fail(t *target, p Pass, err error) Pass {
 }
 
 // record notes the discovery controllers the walk used and created, and
-// removes the ones the monitor created that no log refers to any more.
+// removes the ones the monitor created that no log refers to any more or
+// that another controller to the same address replaced.
 func (m *Monitor) record(t *target, rep *nvmf.Report) ([]string, error) {
-	asked := map[string]bool{}
+	asked, served := map[string]bool{}, map[string]bool{}
 	t.used = map[string]bool{}
 	for _, d := range rep.Discoveries {
 		k := targetKey(d.Target)
@@ -189,6 +203,7 @@ func (m *Monitor) record(t *target, rep *nvmf.Report) ([]string, error) {
 		if d.Found == nil {
 			continue
 		}
+		served[k] = true
 		t.used[d.Found.Controller] = true
 		if d.Found.Created {
 			t.created[d.Found.Controller] = k
@@ -207,8 +222,8 @@ func (m *Monitor) record(t *target, rep *nvmf.Report) ([]string, error) {
 			delete(t.created, name) // gone already
 			continue
 		}
-		if asked[k] {
-			continue // asked but unreadable this time: keep it
+		if asked[k] && !served[k] {
+			continue // its log could not be read this time: keep it
 		}
 		if err := m.host.Delete(name); err != nil {
 			errs = append(errs, fmt.Errorf("removing discovery controller %s, no longer referred to: %w", name, err))

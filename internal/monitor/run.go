@@ -19,6 +19,8 @@ const (
 	Removal
 	// ReloadTargets: the configuration now names Targets.
 	ReloadTargets
+	// Lost: events were lost; every target is walked again.
+	Lost
 )
 
 // Event is something the monitor reacts to.
@@ -68,6 +70,8 @@ func (m *Monitor) handle(ev Event, r Reporter) {
 		m.LogChanged(ev.Device)
 	case Removal:
 		m.Removed(ev.Device)
+	case Lost:
+		m.Everything()
 	case ReloadTargets:
 		if names, err := m.Reload(ev.Targets); len(names) > 0 || err != nil {
 			r.Removed(names, err)
