@@ -136,34 +136,60 @@ func TestReloadAddsAndRemovesTargets(t *testing.T) {
 // recorder is a Reporter that keeps what it is told.
 type recorder struct {
 	passes  chan monitor.Pass
+	idle    chan struct{}
 	mu      sync.Mutex
 	removed []string
+	reloads []reload
 }
 
 func (r *recorder) Pass(p monitor.Pass) { r.passes <- p }
 
-func (r *recorder) Removed(names []string, err error) {
+func (r *recorder) Stopped(names []string, err error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.removed = append(r.removed, names...)
 }
 
+func (r *recorder) Reloaded(n int, names []string, err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.reloads = append(r.reloads, reload{n, names, err})
+}
+
+func (r *recorder) Idle() { r.idle <- struct{}{} }
+
+type reload struct {
+	targets int
+	removed []string
+	err     error
+}
+
 func TestRunReactsToEventsAndStopsCleanly(t *testing.T) {
 	f := nvmftest.New(t, nvmftest.Empty)
 	serve(f, addr1, 1, sub(addr1, sub1))
-	m := monitor.New(monitor.EdgeHost(f.Edge), monitor.SystemClock{}, monitor.Config{
-		Targets: []nvmf.Target{target(addr1)}, Walk: nvmf.WalkOptions{Template: identity(fabricsOptions())},
-	})
+	serve(f, addr2, 1, sub(addr2, sub3))
+	cfg := func(targets ...nvmf.Target) monitor.Config {
+		return monitor.Config{Targets: targets, Walk: nvmf.WalkOptions{Template: identity(fabricsOptions())}}
+	}
+	m := monitor.New(monitor.EdgeHost(f.Edge), monitor.SystemClock{}, cfg(target(addr1)))
 	events := make(chan monitor.Event)
 	ctx, cancel := context.WithCancel(background)
-	r := &recorder{passes: make(chan monitor.Pass, 10)}
+	r := &recorder{passes: make(chan monitor.Pass, 10), idle: make(chan struct{}, 10)}
 	done := make(chan struct{})
 	go func() { m.Run(ctx, events, r); close(done) }()
 	<-r.passes
+	<-r.idle
 	serve(f, addr1, 2, sub(addr1, sub1), sub(addr1, sub2))
 	events <- monitor.Event{Kind: monitor.LogChange, Device: "nvme0"}
 	<-r.passes
+	<-r.idle
 	events <- monitor.Event{Kind: monitor.LogChange, Device: "nvme9"} // not the monitor's: no pass
+	<-r.idle
+	events <- monitor.Event{Kind: monitor.Reload, Load: func() (monitor.Config, error) { return cfg(target(addr2)), nil }}
+	<-r.passes
+	<-r.idle
+	events <- monitor.Event{Kind: monitor.Reload, Load: func() (monitor.Config, error) { return monitor.Config{}, errors.New("unreadable") }}
+	<-r.idle
 	cancel()
 	select {
 	case <-done:
@@ -173,11 +199,16 @@ func TestRunReactsToEventsAndStopsCleanly(t *testing.T) {
 	wantWrites(t, f, 0,
 		disc+addr1+" ctrl_loss_tmo=-1 keep_alive_tmo=30",
 		sub1+" "+addr1+" ctrl_loss_tmo=600",
-		sub2+" "+addr1+" ctrl_loss_tmo=600")
+		sub2+" "+addr1+" ctrl_loss_tmo=600",
+		disc+addr2+" ctrl_loss_tmo=-1 keep_alive_tmo=30",
+		sub3+" "+addr2+" ctrl_loss_tmo=600")
 	if len(r.passes) != 0 || !slices.Equal(r.removed, []string{"nvme0"}) {
-		t.Errorf("%d more passes, removed %v; want none and nvme0 removed", len(r.passes), r.removed)
+		t.Errorf("%d more passes, removed at the end %v; want none and nvme0 (addr2's, numbered after the reload freed nvme0)", len(r.passes), r.removed)
 	}
-	if got := f.Controllers(t); !slices.Equal(got, []string{"nvme1", "nvme2"}) {
+	if len(r.reloads) != 2 || r.reloads[0].targets != 1 || !slices.Equal(r.reloads[0].removed, []string{"nvme0"}) || r.reloads[1].err == nil {
+		t.Errorf("reloads = %+v; want nvme0 removed, then the error", r.reloads)
+	}
+	if got := f.Controllers(t); !slices.Equal(got, []string{"nvme1", "nvme2", "nvme3"}) {
 		t.Errorf("controllers = %v; want the I/O controllers left", got)
 	}
 }

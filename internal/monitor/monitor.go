@@ -57,14 +57,21 @@ type target struct {
 
 // New returns a monitor of cfg; every target is due at once.
 func New(h Host, c Clock, cfg Config) *Monitor {
-	m := &Monitor{host: h, clock: c, walk: cfg.Walk, backoff: cfg.Backoff, stale: cfg.DisconnectStale}
+	m := &Monitor{host: h, clock: c}
+	m.Configure(cfg)
+	m.setTargets(cfg.Targets)
+	return m
+}
+
+// Configure takes cfg's walk options, backoff and DisconnectStale for
+// the walks to come (Reload changes the targets).
+func (m *Monitor) Configure(cfg Config) {
+	m.walk, m.backoff, m.stale = cfg.Walk, cfg.Backoff, cfg.DisconnectStale
 	if m.backoff == (Backoff{}) {
 		m.backoff = DefaultBackoff
 	}
 	m.walk.Persistent = true
 	m.walk.DiscoveryCtrlLossTmo = fabrics.Int(discoveryCtrlLossTmo)
-	m.setTargets(cfg.Targets)
-	return m
 }
 
 // targetKey identifies a configured target across reloads.

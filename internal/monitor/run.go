@@ -3,8 +3,6 @@ package monitor
 import (
 	"context"
 	"time"
-
-	"github.com/gonvme/gonvme/internal/nvmf"
 )
 
 // EventKind says what an Event reports.
@@ -17,24 +15,28 @@ const (
 	LogChange EventKind = iota
 	// Removal: controller Device is gone.
 	Removal
-	// ReloadTargets: the configuration now names Targets.
-	ReloadTargets
+	// Reload: the configuration changed; Load reads it again.
+	Reload
 	// Lost: events were lost; every target is walked again.
 	Lost
 )
 
 // Event is something the monitor reacts to.
 type Event struct {
-	Kind    EventKind
-	Device  string
-	Targets []nvmf.Target
+	Kind   EventKind
+	Device string
+	// Load reads the configuration again (Reload), in Run's goroutine.
+	Load func() (Config, error)
 }
 
-// Reporter is told what the monitor did: each Pass of a Step, and the
-// discovery controllers removed by a reload or at the end.
+// Reporter is told what the monitor did: each Pass of a Step, each reload
+// with the discovery controllers it removed, the ones removed at the end,
+// and when the monitor has done what was due and waits.
 type Reporter interface {
 	Pass(Pass)
-	Removed(names []string, err error)
+	Reloaded(targets int, removed []string, err error)
+	Stopped(removed []string, err error)
+	Idle()
 }
 
 // Run handles events and due work until ctx is done, then stops the
@@ -45,6 +47,10 @@ func (m *Monitor) Run(ctx context.Context, events <-chan Event, r Reporter) {
 		for _, p := range m.Step(ctx) {
 			r.Pass(p)
 		}
+		if ctx.Err() != nil {
+			break
+		}
+		r.Idle()
 		var tick <-chan time.Time
 		var timer *time.Timer
 		if next, ok := m.Next(); ok {
@@ -61,7 +67,7 @@ func (m *Monitor) Run(ctx context.Context, events <-chan Event, r Reporter) {
 			timer.Stop()
 		}
 	}
-	r.Removed(m.Stop())
+	r.Stopped(m.Stop())
 }
 
 func (m *Monitor) handle(ev Event, r Reporter) {
@@ -72,9 +78,14 @@ func (m *Monitor) handle(ev Event, r Reporter) {
 		m.Removed(ev.Device)
 	case Lost:
 		m.Everything()
-	case ReloadTargets:
-		if names, err := m.Reload(ev.Targets); len(names) > 0 || err != nil {
-			r.Removed(names, err)
+	case Reload:
+		cfg, err := ev.Load()
+		if err != nil {
+			r.Reloaded(len(m.targets), nil, err)
+			return
 		}
+		m.Configure(cfg)
+		names, err := m.Reload(cfg.Targets)
+		r.Reloaded(len(m.targets), names, err)
 	}
 }
