@@ -32,8 +32,14 @@ func (m *Monitor) Everything() {
 
 // Removed notes that controller device is gone; the target that used it
 // is due at once, so that its discovery controller is re-created. It
-// reports whether device was one of the monitor's.
+// reports whether device was one of the monitor's. A removal of a name
+// that exists again is stale (the kernel reuses the lowest free name, so
+// a failed connect's short-lived controller often bears the name of one
+// connected next) and is ignored.
 func (m *Monitor) Removed(device string) bool {
+	if _, err := m.host.State(device); err == nil {
+		return false
+	}
 	hit := false
 	for _, t := range m.targets {
 		delete(t.io, device)

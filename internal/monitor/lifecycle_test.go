@@ -84,6 +84,24 @@ func TestLostDiscoveryControllerIsRecreated(t *testing.T) {
 	}
 }
 
+// The kernel reuses names: the removal of a failed connect's nvme2 may be
+// read after nvme2 names the next controller, which stays the monitor's.
+func TestStaleRemovalOfAReusedNameIsIgnored(t *testing.T) {
+	f := nvmftest.New(t, nvmftest.Empty)
+	serve(f, addr1, 1, sub(addr1, sub1))
+	m := newMonitor(f, newClock(), target(addr1))
+	step(t, m)
+	if m.Removed("nvme0") {
+		t.Error("the removal of nvme0, which exists, was taken")
+	}
+	if ps := step(t, m); len(ps) != 0 {
+		t.Errorf("a stale removal made work: %+v", ps)
+	}
+	if st := m.Status()[0]; !slices.Equal(st.Created, []string{"nvme0"}) {
+		t.Errorf("created = %v; want nvme0 still the monitor's", st.Created)
+	}
+}
+
 func TestStopLeavesIOControllersAndConfiguredPersistentOnes(t *testing.T) {
 	f := nvmftest.New(t, nvmftest.Empty)
 	serve(f, addr1, 1, sub(addr1, sub1))
