@@ -104,6 +104,7 @@ fi
 restore() {
 	dpkg -P gonvme >/dev/null 2>&1
 	rm -f /etc/systemd/system/*.wants/gonvme-autoconnect.service \
+		/etc/systemd/system/*.wants/gonvme-monitor.service \
 		/etc/systemd/system/*.wants/gonvme-connect@*.service /etc/systemd/system/*.wants/gonvme-target.service
 	rm -rf /etc/nvme
 	if [ "$had_nvme" = yes ]; then
@@ -190,7 +191,7 @@ check "gonvme --version prints the version and commit the package was built from
 	[ "$want" = "$deb_version" ] || { echo "binary $v maps to $want, package is $deb_version"; exit 1; }
 	[ "$(/usr/sbin/gonvme version)" = "$out" ]' _ "$version_out" "$deb_version"
 
-commands=(discover connect connect-all disconnect disconnect-all list list-subsys gen-hostnqn show-hostnqn version target)
+commands=(discover connect connect-all monitor disconnect disconnect-all list list-subsys gen-hostnqn show-hostnqn version target)
 check "man -w gonvme-connect finds the installed page" bash -c '
 	[ "$(man -w gonvme-connect)" = /usr/share/man/man8/gonvme-connect.8.gz ]'
 check "man -w finds gonvme(8) and a page for each of: ${commands[*]}" bash -c '
@@ -226,13 +227,14 @@ check "zsh completion in /usr/share/zsh/vendor-completions/_gonvme" bash -c '
 	if command -v zsh >/dev/null; then zsh -n /usr/share/zsh/vendor-completions/_gonvme; fi'
 
 check "systemd units in /lib/systemd/system" test -f /lib/systemd/system/gonvme-autoconnect.service -a -f /lib/systemd/system/gonvme-connect@.service \
-	-a -f /lib/systemd/system/gonvme-target.service
+	-a -f /lib/systemd/system/gonvme-target.service -a -f /lib/systemd/system/gonvme-monitor.service
 # systemd-analyze verify works without systemd as PID 1 (it loads the units
 # into a test manager). It exits 0 on some problems (unknown keys), so any
 # output at all counts as a failure.
-check "systemd-analyze verify accepts gonvme-autoconnect.service, gonvme-connect@.service and gonvme-target.service" bash -c '
+check "systemd-analyze verify accepts gonvme-autoconnect.service, gonvme-connect@.service, gonvme-target.service and gonvme-monitor.service" bash -c '
 	out=$(systemd-analyze verify /lib/systemd/system/gonvme-autoconnect.service \
-		/lib/systemd/system/gonvme-connect@.service /lib/systemd/system/gonvme-target.service 2>&1) && [ -z "$out" ] || { echo "$out"; exit 1; }'
+		/lib/systemd/system/gonvme-connect@.service /lib/systemd/system/gonvme-target.service \
+		/lib/systemd/system/gonvme-monitor.service 2>&1) && [ -z "$out" ] || { echo "$out"; exit 1; }'
 check "gonvme-target.service: restore at start, clear at stop, remains active, like nvmetcli's nvmet.service" bash -c '
 	u=/lib/systemd/system/gonvme-target.service
 	grep -qx "ExecStart=/usr/sbin/gonvme target restore" $u && grep -qx "ExecStop=/usr/sbin/gonvme target clear" $u &&
@@ -241,6 +243,11 @@ check "gonvme target restore without /etc/nvmet/config.json is exit 0 with a not
 	root=$(mktemp -d); trap "rm -rf $root" EXIT
 	out=$(GONVME_ROOT=$root /usr/sbin/gonvme target restore 2>&1) && printf "%s\n" "$out" | grep -q "no /etc/nvmet/config.json: nothing to restore" ||
 		{ echo "$out"; exit 1; }'
+check "gonvme-monitor.service: Type=notify monitor, conflicts with gonvme-autoconnect.service, reload by SIGHUP" bash -c '
+	u=/lib/systemd/system/gonvme-monitor.service
+	grep -qx "ExecStart=/usr/sbin/gonvme monitor \$GONVME_MONITOR_FLAGS" $u &&
+	grep -qx "Type=notify" $u && grep -qx "Conflicts=gonvme-autoconnect.service" $u &&
+	grep -qx "ExecReload=/bin/kill -HUP \$MAINPID" $u && grep -qx "After=network-online.target" $u'
 check "gonvme-autoconnect.service: connect-all after network-online.target, oneshot, only with discovery.conf or config.json" bash -c '
 	u=/lib/systemd/system/gonvme-autoconnect.service
 	grep -qx "ExecStart=/usr/sbin/gonvme connect-all \$GONVME_CONNECT_ALL_FLAGS" $u &&
@@ -251,6 +258,7 @@ check "gonvme-autoconnect.service: connect-all after network-online.target, ones
 check "units are not enabled by the installation" bash -c '
 	[ "$(systemctl is-enabled gonvme-autoconnect.service 2>&1)" = disabled ] &&
 	[ "$(systemctl is-enabled gonvme-target.service 2>&1)" = disabled ] &&
+	[ "$(systemctl is-enabled gonvme-monitor.service 2>&1)" = disabled ] &&
 	! ls /etc/systemd/system/*.wants/gonvme-* 2>/dev/null | grep -q .'
 check "/etc/default/gonvme is a conffile" bash -c '
 	dpkg-query -W -f="\${Conffiles}\n" gonvme | grep -q "^ /etc/default/gonvme "'
@@ -305,16 +313,18 @@ check "dpkg -i again (reinstall) keeps the local edit of /etc/default/gonvme" ba
 
 # --- enabled units, then dpkg -r -------------------------------------------------
 cp /usr/share/doc/gonvme/examples/gonvme-connect.d/example.conf /etc/nvme/gonvme-connect.d/check.conf
-check "systemctl enable gonvme-autoconnect.service gonvme-connect@check.service gonvme-target.service" bash -c '
-	systemctl enable gonvme-autoconnect.service gonvme-connect@check.service gonvme-target.service &&
+check "systemctl enable gonvme-autoconnect.service gonvme-connect@check.service gonvme-target.service gonvme-monitor.service" bash -c '
+	systemctl enable gonvme-autoconnect.service gonvme-connect@check.service gonvme-target.service gonvme-monitor.service &&
 	[ -L /etc/systemd/system/multi-user.target.wants/gonvme-target.service ] &&
 	[ -L /etc/systemd/system/multi-user.target.wants/gonvme-autoconnect.service ] &&
+	[ -L /etc/systemd/system/multi-user.target.wants/gonvme-monitor.service ] &&
 	[ -L /etc/systemd/system/multi-user.target.wants/gonvme-connect@check.service ]'
 fingerprint /etc/nvme/hostnqn /etc/nvme/hostid >"$work/id-before"
 check "dpkg -r removes the package" remove_deb
 check "dpkg -r removed the binary, units, manual pages and completion" bash -c '
 	for f in /usr/sbin/gonvme /lib/systemd/system/gonvme-autoconnect.service /lib/systemd/system/gonvme-connect@.service \
 		/lib/systemd/system/gonvme-target.service \
+		/lib/systemd/system/gonvme-monitor.service \
 		/usr/share/man/man8/gonvme.8.gz /usr/share/man/man8/gonvme-connect.8.gz \
 		/usr/share/bash-completion/completions/gonvme /usr/share/zsh/vendor-completions/_gonvme; do
 		[ ! -e $f ] || { echo "still there: $f"; exit 1; }
@@ -381,6 +391,7 @@ cat >"$work/rpm-expected" <<'EOF'
 /usr/lib/systemd/system/gonvme-autoconnect.service
 /usr/lib/systemd/system/gonvme-connect@.service
 /usr/lib/systemd/system/gonvme-target.service
+/usr/lib/systemd/system/gonvme-monitor.service
 /usr/sbin/gonvme
 /usr/share/bash-completion/completions/gonvme
 /usr/share/doc/gonvme

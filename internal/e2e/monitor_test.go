@@ -77,17 +77,26 @@ func discoveryControllers(t *testing.T) []string {
 // under it: the connected paths follow the logs at every step.
 func TestMonitor(t *testing.T) {
 	clean(t)
+	var devs []string
+	for i := range 3 {
+		devs = append(devs, nullBlk(t, fmt.Sprintf("nullb-mon%d", i)))
+	}
+	// Runs before the null_blk devices go (cleanups run last first).
 	t.Cleanup(func() {
+		disconnectAllKernel()
 		for _, p := range []int{monRDMAPort, monTCPPort, monRefPort} {
-			target.RemovePort(p)
+			if err := target.RemovePort(p); err != nil {
+				t.Errorf("removing port %d: %v", p, err)
+			}
 		}
 		for _, n := range []string{monNQN1, monNQN2, monNQN3} {
-			target.RemoveSubsystem(n)
+			if err := target.RemoveSubsystem(n); err != nil {
+				t.Errorf("removing %s: %v", n, err)
+			}
 		}
 	})
 	for i, n := range []string{monNQN1, monNQN2, monNQN3} {
-		dev := nullBlk(t, fmt.Sprintf("nullb-mon%d", i))
-		mustTarget(t, target.CreateSubsystem(nvmet.Subsystem{NQN: n, AllowAnyHost: true, Namespaces: []nvmet.Namespace{{NSID: 1, DevicePath: dev}}}))
+		mustTarget(t, target.CreateSubsystem(nvmet.Subsystem{NQN: n, AllowAnyHost: true, Namespaces: []nvmet.Namespace{{NSID: 1, DevicePath: devs[i]}}}))
 	}
 	mustTarget(t, target.CreatePort(monRDMAPort, monAddrs[monRDMAPort]))
 	mustTarget(t, target.Link(monRDMAPort, monNQN1))
