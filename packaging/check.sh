@@ -255,6 +255,21 @@ check "gonvme-autoconnect.service: connect-all after network-online.target, ones
 	grep -qx "Type=oneshot" $u &&
 	grep -qx "ConditionPathExists=|/etc/nvme/discovery.conf" $u &&
 	grep -qx "ConditionPathExists=|/etc/nvme/config.json" $u'
+check "udev rules and helper: 71-gonvme-autoconnect.rules, /usr/lib/gonvme/udev-autoconnect (0755), gonvme-aen@.service" bash -c '
+	r=/lib/udev/rules.d/71-gonvme-autoconnect.rules
+	grep -q "ENV{NVME_AEN}==\"0x70f002\", RUN+=\"/usr/lib/gonvme/udev-autoconnect \$kernel\"" $r &&
+	grep -q "ENV{NVME_EVENT}==\"rediscover\", RUN+=\"/usr/lib/gonvme/udev-autoconnect \$kernel\"" $r &&
+	[ "$(stat -c %a /usr/lib/gonvme/udev-autoconnect)" = 755 ] &&
+	systemd-analyze verify /lib/systemd/system/gonvme-aen@.service'
+check "the udev helper is inert by default and starts gonvme-aen@nvmeN.service only when turned on" bash -c '
+	d=$(mktemp -d) && trap "rm -rf $d" EXIT
+	printf "#!/bin/sh\necho \"\$*\" >>%s/calls\n" "$d" >"$d/systemctl" && chmod +x "$d/systemctl"
+	PATH=$d:$PATH /usr/lib/gonvme/udev-autoconnect nvme3 && [ ! -e "$d/calls" ] || exit 1
+	cp /etc/default/gonvme "$d/defaults" && echo GONVME_UDEV_AUTOCONNECT=yes >>"$d/defaults"
+	for dev in nvme3 nvme "nvme3;x" ../nvme1 nvme1n1; do
+		PATH=$d:$PATH GONVME_DEFAULTS=$d/defaults /usr/lib/gonvme/udev-autoconnect "$dev"
+	done
+	[ "$(cat "$d/calls")" = "--no-block start gonvme-aen@nvme3.service" ]'
 check "units are not enabled by the installation" bash -c '
 	[ "$(systemctl is-enabled gonvme-autoconnect.service 2>&1)" = disabled ] &&
 	[ "$(systemctl is-enabled gonvme-target.service 2>&1)" = disabled ] &&
@@ -324,7 +339,8 @@ check "dpkg -r removes the package" remove_deb
 check "dpkg -r removed the binary, units, manual pages and completion" bash -c '
 	for f in /usr/sbin/gonvme /lib/systemd/system/gonvme-autoconnect.service /lib/systemd/system/gonvme-connect@.service \
 		/lib/systemd/system/gonvme-target.service \
-		/lib/systemd/system/gonvme-monitor.service \
+		/lib/systemd/system/gonvme-monitor.service /lib/systemd/system/gonvme-aen@.service \
+		/lib/udev/rules.d/71-gonvme-autoconnect.rules /usr/lib/gonvme/udev-autoconnect \
 		/usr/share/man/man8/gonvme.8.gz /usr/share/man/man8/gonvme-connect.8.gz \
 		/usr/share/bash-completion/completions/gonvme /usr/share/zsh/vendor-completions/_gonvme; do
 		[ ! -e $f ] || { echo "still there: $f"; exit 1; }
@@ -391,7 +407,11 @@ cat >"$work/rpm-expected" <<'EOF'
 /usr/lib/systemd/system/gonvme-autoconnect.service
 /usr/lib/systemd/system/gonvme-connect@.service
 /usr/lib/systemd/system/gonvme-target.service
+/usr/lib/systemd/system/gonvme-aen@.service
 /usr/lib/systemd/system/gonvme-monitor.service
+/usr/lib/udev/rules.d/71-gonvme-autoconnect.rules
+/usr/lib/gonvme
+/usr/lib/gonvme/udev-autoconnect
 /usr/sbin/gonvme
 /usr/share/bash-completion/completions/gonvme
 /usr/share/doc/gonvme
