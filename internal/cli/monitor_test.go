@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/gonvme/gonvme/internal/nvmf/nvmftest"
+	"github.com/gonvme/gonvme/internal/registry"
 	"github.com/gonvme/gonvme/internal/uevent"
 )
 
@@ -118,6 +119,22 @@ gonvme monitor: stopped; I/O controllers stay connected
 	}
 	if _, err := os.Stat(f.FS.Path(monitorStatusPath)); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("status file after the stop: %v; want it removed", err)
+	}
+	// The registry: the I/O controllers stay the monitor's, the deleted
+	// discovery controller's entry is gone; disconnect-all --unowned
+	// leaves them and removes a controller nobody owns.
+	for dev, want := range map[string]string{"nvme0": "", "nvme1": "gonvme", "nvme2": "gonvme"} {
+		if got := registry.OwnerOf(f.FS, dev); got != want {
+			t.Errorf("owner of %s = %q; want %q", dev, got, want)
+		}
+	}
+	if _, err := os.Stat(f.FS.Path(registry.Dir + "/nvme0.json")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("nvme0's registry entry after its delete: %v; want none", err)
+	}
+	f.AddController(t, "nvme5", map[string]string{"transport": "tcp", "address": "traddr=127.0.0.1,trsvcid=4420",
+		"subsysnqn": test1, "state": "live", "cntrltype": "io"})
+	if r := run(t, f, "disconnect-all", "--unowned"); r.code != 0 || strings.Join(f.Del.Calls(), " ") != "nvme0 nvme5" {
+		t.Errorf("disconnect-all --unowned deleted %v:\n%s\nwant only nvme5 (after the monitor's nvme0)", f.Del.Calls(), r)
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/gonvme/gonvme/internal/monitor"
 	"github.com/gonvme/gonvme/internal/nvmf"
+	"github.com/gonvme/gonvme/internal/registry"
 	"github.com/gonvme/gonvme/internal/render"
 	"github.com/gonvme/gonvme/internal/sdnotify"
 )
@@ -92,24 +93,41 @@ func (l *monitorLog) Pass(p monitor.Pass) {
 			l.line("error", render.Escape(d.Err.Error()), about("", d.Target.String()))
 		case d.Found.Created:
 			l.line("info", fmt.Sprintf("discovery controller connected (%d records)", len(d.Found.Log.Entries)), about(d.Found.Controller, d.Target.String()))
+			l.claim(d.Found.Controller)
 		}
 	}
 	for _, pr := range p.Report.Paths {
 		switch pr.Outcome {
 		case nvmf.Connected:
 			l.line("info", "connected", about(pr.Device, pr.Options.Target()))
+			l.claim(pr.Device)
 		case nvmf.Failed, nvmf.NotAttempted:
 			l.line("error", render.Escape(fmt.Sprint(pr.Err)), about("", pr.Options.Target()))
 		}
 	}
 	for _, name := range p.Deleted {
 		l.line("info", "discovery controller removed: no log refers to it any more", about(name, ""))
+		l.release(name)
 	}
 	for _, name := range p.Disconnected {
 		l.line("info", "disconnected: its path left the discovery log", about(name, ""))
+		l.release(name)
 	}
 	if p.Err != nil {
 		l.line("warning", "retrying in "+until(p.Retry), about("", tgt))
+	}
+}
+
+// claim records the monitor as the owner of a controller it connected.
+func (l *monitorLog) claim(device string) {
+	if err := registry.Claim(l.env.FS, device, registry.Owner); err != nil {
+		l.line("warning", render.Escape(err.Error()), about(device, ""))
+	}
+}
+
+func (l *monitorLog) release(device string) {
+	if err := registry.Release(l.env.FS, device, registry.Owner); err != nil {
+		l.line("warning", render.Escape(err.Error()), about(device, ""))
 	}
 }
 
@@ -124,6 +142,7 @@ func (l *monitorLog) Reloaded(n int, removed []string, err error) {
 	}
 	for _, name := range removed {
 		l.line("info", "discovery controller removed: no longer configured", about(name, ""))
+		l.release(name)
 	}
 	_ = l.notify.Notify("READY=1")
 }
@@ -133,6 +152,7 @@ func (l *monitorLog) Stopped(removed []string, err error) {
 	_ = l.notify.Notify("STOPPING=1")
 	for _, name := range removed {
 		l.line("info", "discovery controller removed", about(name, ""))
+		l.release(name)
 	}
 	if err != nil {
 		l.line("error", render.Escape(err.Error()), nil)

@@ -194,4 +194,10 @@ func TestMonitor(t *testing.T) {
 	if d := discoveryControllers(t); len(d) != 0 {
 		t.Errorf("discovery controllers left after SIGTERM: %v", d)
 	}
+	// The monitor owns its I/O controllers in /run/nvme/registry:
+	// disconnect-all --unowned leaves them, plain disconnect-all does not.
+	mustOK(t, gonvme(t, "disconnect-all", "--unowned"), "disconnect-all --unowned")
+	waitPaths(t, "after disconnect-all --unowned", time.Second, all...)
+	mustOK(t, gonvme(t, "disconnect-all"), "disconnect-all")
+	waitPaths(t, "after disconnect-all", time.Second)
 }
