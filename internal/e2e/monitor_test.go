@@ -194,10 +194,20 @@ func TestMonitor(t *testing.T) {
 	if d := discoveryControllers(t); len(d) != 0 {
 		t.Errorf("discovery controllers left after SIGTERM: %v", d)
 	}
-	// The monitor owns its I/O controllers in /run/nvme/registry:
+	// The monitor owns the I/O controllers it connected in
+	// /run/nvme/registry (connect-all may have won the race for mon-2):
 	// disconnect-all --unowned leaves them, plain disconnect-all does not.
+	var owned []string
+	for _, c := range controllers(t) {
+		if b, err := os.ReadFile("/run/nvme/registry/" + c.Name + ".json"); err == nil && strings.Contains(string(b), `"owner":"gonvme"`) {
+			owned = append(owned, c.Transport+" "+stripSrc(c.Address)+" "+c.SubsysNQN)
+		}
+	}
+	if !slices.Contains(owned, monPath(monRDMAPort, monNQN1)) {
+		t.Errorf("the monitor owns %v; want at least %s, which it connected first", owned, monPath(monRDMAPort, monNQN1))
+	}
 	mustOK(t, gonvme(t, "disconnect-all", "--unowned"), "disconnect-all --unowned")
-	waitPaths(t, "after disconnect-all --unowned", time.Second, all...)
+	waitPaths(t, "after disconnect-all --unowned", time.Second, owned...)
 	mustOK(t, gonvme(t, "disconnect-all"), "disconnect-all")
 	waitPaths(t, "after disconnect-all", time.Second)
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -54,6 +55,15 @@ func TestReferralsControllerRemovedWhenTheReferralGoes(t *testing.T) {
 	n := len(f.Kernel.Writes())
 	step(t, m)
 	wantWrites(t, f, n, sub3+" "+addr2+" ctrl_loss_tmo=600")
+	// The root log unreadable (its port away): the referral's controller
+	// stays, the referral being unknown.
+	f.Admin.OpenErr = map[string]error{"nvme0": errors.New("port away")}
+	f.Kernel.Fail = nvmftest.FailWhen("traddr", addr1, syscall.ECONNREFUSED)
+	m.LogChanged("nvme0")
+	if ps := step(t, m); len(ps) != 1 || ps[0].Err == nil || len(ps[0].Deleted) != 0 {
+		t.Fatalf("with the root log unreadable: passes = %+v; want a failure and nothing deleted", ps)
+	}
+	f.Admin.OpenErr, f.Kernel.Fail = nil, nil
 	serve(f, addr1, 2, sub(addr1, sub1))
 	m.LogChanged("nvme0")
 	ps := step(t, m)

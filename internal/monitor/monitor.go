@@ -219,6 +219,13 @@ func (m *Monitor) record(t *target, rep *nvmf.Report) ([]string, error) {
 			t.genctr, t.seen = d.Found.Log.Genctr, true
 		}
 	}
+	for _, d := range rep.Discoveries {
+		if d.Depth == 0 && d.Found == nil {
+			// The referrals are unknown while the target's own log is
+			// unreadable: their controllers stay.
+			return nil, nil
+		}
+	}
 	var deleted []string
 	var errs []error
 	for name, k := range t.created {
