@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gonvme/gonvme/internal/vmtest/nvmet"
+	"github.com/gonvme/gonvme/nvmet"
 )
 
 // The monitor's own ports and subsystems, so that exposing and hiding
