@@ -104,6 +104,7 @@ fi
 restore() {
 	dpkg -P gonvme >/dev/null 2>&1
 	rm -f /etc/systemd/system/*.wants/gonvme-autoconnect.service \
+		/etc/systemd/system/*.wants/gonvme-monitor.service \
 		/etc/systemd/system/*.wants/gonvme-connect@*.service /etc/systemd/system/*.wants/gonvme-target.service
 	rm -rf /etc/nvme
 	if [ "$had_nvme" = yes ]; then
@@ -232,13 +233,14 @@ check "zsh completion in /usr/share/zsh/vendor-completions/_gonvme" bash -c '
 	if command -v zsh >/dev/null; then zsh -n /usr/share/zsh/vendor-completions/_gonvme; fi'
 
 check "systemd units in /lib/systemd/system" test -f /lib/systemd/system/gonvme-autoconnect.service -a -f /lib/systemd/system/gonvme-connect@.service \
-	-a -f /lib/systemd/system/gonvme-target.service
+	-a -f /lib/systemd/system/gonvme-target.service -a -f /lib/systemd/system/gonvme-monitor.service
 # systemd-analyze verify works without systemd as PID 1 (it loads the units
 # into a test manager). It exits 0 on some problems (unknown keys), so any
 # output at all counts as a failure.
-check "systemd-analyze verify accepts gonvme-autoconnect.service, gonvme-connect@.service and gonvme-target.service" bash -c '
+check "systemd-analyze verify accepts gonvme-autoconnect.service, gonvme-connect@.service, gonvme-target.service and gonvme-monitor.service" bash -c '
 	out=$(systemd-analyze verify /lib/systemd/system/gonvme-autoconnect.service \
-		/lib/systemd/system/gonvme-connect@.service /lib/systemd/system/gonvme-target.service 2>&1) && [ -z "$out" ] || { echo "$out"; exit 1; }'
+		/lib/systemd/system/gonvme-connect@.service /lib/systemd/system/gonvme-target.service \
+		/lib/systemd/system/gonvme-monitor.service 2>&1) && [ -z "$out" ] || { echo "$out"; exit 1; }'
 check "gonvme-target.service: restore at start, clear at stop, remains active, like nvmetcli's nvmet.service" bash -c '
 	u=/lib/systemd/system/gonvme-target.service
 	grep -qx "ExecStart=/usr/sbin/gonvme target restore" $u && grep -qx "ExecStop=/usr/sbin/gonvme target clear" $u &&
@@ -247,6 +249,11 @@ check "gonvme target restore without /etc/nvmet/config.json is exit 0 with a not
 	root=$(mktemp -d); trap "rm -rf $root" EXIT
 	out=$(GONVME_ROOT=$root /usr/sbin/gonvme target restore 2>&1) && printf "%s\n" "$out" | grep -q "no /etc/nvmet/config.json: nothing to restore" ||
 		{ echo "$out"; exit 1; }'
+check "gonvme-monitor.service: Type=notify monitor, conflicts with gonvme-autoconnect.service, reload by SIGHUP" bash -c '
+	u=/lib/systemd/system/gonvme-monitor.service
+	grep -qx "ExecStart=/usr/sbin/gonvme monitor \$GONVME_MONITOR_FLAGS" $u &&
+	grep -qx "Type=notify" $u && grep -qx "Conflicts=gonvme-autoconnect.service" $u &&
+	grep -qx "ExecReload=/bin/kill -HUP \$MAINPID" $u && grep -qx "After=network-online.target" $u'
 check "gonvme-autoconnect.service: connect-all after network-online.target, oneshot, only with discovery.conf or config.json" bash -c '
 	u=/lib/systemd/system/gonvme-autoconnect.service
 	grep -qx "ExecStart=/usr/sbin/gonvme connect-all \$GONVME_CONNECT_ALL_FLAGS" $u &&
@@ -254,9 +261,25 @@ check "gonvme-autoconnect.service: connect-all after network-online.target, ones
 	grep -qx "Type=oneshot" $u &&
 	grep -qx "ConditionPathExists=|/etc/nvme/discovery.conf" $u &&
 	grep -qx "ConditionPathExists=|/etc/nvme/config.json" $u'
+check "udev rules and helper: 71-gonvme-autoconnect.rules, /usr/lib/gonvme/udev-autoconnect (0755), gonvme-aen@.service" bash -c '
+	r=/lib/udev/rules.d/71-gonvme-autoconnect.rules
+	grep -q "ENV{NVME_AEN}==\"0x70f002\", RUN+=\"/usr/lib/gonvme/udev-autoconnect \$kernel\"" $r &&
+	grep -q "ENV{NVME_EVENT}==\"rediscover\", RUN+=\"/usr/lib/gonvme/udev-autoconnect \$kernel\"" $r &&
+	[ "$(stat -c %a /usr/lib/gonvme/udev-autoconnect)" = 755 ] &&
+	systemd-analyze verify /lib/systemd/system/gonvme-aen@.service'
+check "the udev helper is inert by default and starts gonvme-aen@nvmeN.service only when turned on" bash -c '
+	d=$(mktemp -d) && trap "rm -rf $d" EXIT
+	printf "#!/bin/sh\necho \"\$*\" >>%s/calls\n" "$d" >"$d/systemctl" && chmod +x "$d/systemctl"
+	PATH=$d:$PATH /usr/lib/gonvme/udev-autoconnect nvme3 && [ ! -e "$d/calls" ] || exit 1
+	cp /etc/default/gonvme "$d/defaults" && echo GONVME_UDEV_AUTOCONNECT=yes >>"$d/defaults"
+	for dev in nvme3 nvme "nvme3;x" ../nvme1 nvme1n1; do
+		PATH=$d:$PATH GONVME_DEFAULTS=$d/defaults /usr/lib/gonvme/udev-autoconnect "$dev"
+	done
+	[ "$(cat "$d/calls")" = "--no-block start gonvme-aen@nvme3.service" ]'
 check "units are not enabled by the installation" bash -c '
 	[ "$(systemctl is-enabled gonvme-autoconnect.service 2>&1)" = disabled ] &&
 	[ "$(systemctl is-enabled gonvme-target.service 2>&1)" = disabled ] &&
+	[ "$(systemctl is-enabled gonvme-monitor.service 2>&1)" = disabled ] &&
 	! ls /etc/systemd/system/*.wants/gonvme-* 2>/dev/null | grep -q .'
 check "/etc/default/gonvme is a conffile" bash -c '
 	dpkg-query -W -f="\${Conffiles}\n" gonvme | grep -q "^ /etc/default/gonvme "'
@@ -311,16 +334,19 @@ check "dpkg -i again (reinstall) keeps the local edit of /etc/default/gonvme" ba
 
 # --- enabled units, then dpkg -r -------------------------------------------------
 cp /usr/share/doc/gonvme/examples/gonvme-connect.d/example.conf /etc/nvme/gonvme-connect.d/check.conf
-check "systemctl enable gonvme-autoconnect.service gonvme-connect@check.service gonvme-target.service" bash -c '
-	systemctl enable gonvme-autoconnect.service gonvme-connect@check.service gonvme-target.service &&
+check "systemctl enable gonvme-autoconnect.service gonvme-connect@check.service gonvme-target.service gonvme-monitor.service" bash -c '
+	systemctl enable gonvme-autoconnect.service gonvme-connect@check.service gonvme-target.service gonvme-monitor.service &&
 	[ -L /etc/systemd/system/multi-user.target.wants/gonvme-target.service ] &&
 	[ -L /etc/systemd/system/multi-user.target.wants/gonvme-autoconnect.service ] &&
+	[ -L /etc/systemd/system/multi-user.target.wants/gonvme-monitor.service ] &&
 	[ -L /etc/systemd/system/multi-user.target.wants/gonvme-connect@check.service ]'
 fingerprint /etc/nvme/hostnqn /etc/nvme/hostid >"$work/id-before"
 check "dpkg -r removes the package" remove_deb
 check "dpkg -r removed the binary, units, manual pages and completion" bash -c '
 	for f in /usr/sbin/gonvme /lib/systemd/system/gonvme-autoconnect.service /lib/systemd/system/gonvme-connect@.service \
 		/lib/systemd/system/gonvme-target.service \
+		/lib/systemd/system/gonvme-monitor.service /lib/systemd/system/gonvme-aen@.service \
+		/lib/udev/rules.d/71-gonvme-autoconnect.rules /usr/lib/gonvme/udev-autoconnect \
 		/usr/share/man/man8/gonvme.8.gz /usr/share/man/man8/gonvme-connect.8.gz \
 		/usr/share/bash-completion/completions/gonvme /usr/share/zsh/vendor-completions/_gonvme; do
 		[ ! -e $f ] || { echo "still there: $f"; exit 1; }
@@ -387,6 +413,11 @@ cat >"$work/rpm-expected" <<'EOF'
 /usr/lib/systemd/system/gonvme-autoconnect.service
 /usr/lib/systemd/system/gonvme-connect@.service
 /usr/lib/systemd/system/gonvme-target.service
+/usr/lib/systemd/system/gonvme-aen@.service
+/usr/lib/systemd/system/gonvme-monitor.service
+/usr/lib/udev/rules.d/71-gonvme-autoconnect.rules
+/usr/lib/gonvme
+/usr/lib/gonvme/udev-autoconnect
 /usr/sbin/gonvme
 /usr/share/bash-completion/completions/gonvme
 /usr/share/doc/gonvme

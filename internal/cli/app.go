@@ -58,6 +58,8 @@ type Env struct {
 	// Terminal reports whether stderr is a terminal (progress lines are
 	// drawn only there); nil means it is not.
 	Terminal func() bool
+	// MonitorHooks replace the monitor's event sources in tests.
+	MonitorHooks MonitorHooks
 
 	// profile is the nvme-cli release whose output is reproduced
 	// (--compat, GONVME_COMPAT).
@@ -163,6 +165,7 @@ func newApp(env *Env) *cli.App {
 		Commands: []*cli.Command{
 			discoverCommand(env),
 			connectAllCommand(env),
+			monitorCommand(env),
 			connectCommand(env),
 			disconnectCommand(env),
 			disconnectAllCommand(env),

@@ -7,6 +7,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/gonvme/gonvme/internal/nvmf"
+	"github.com/gonvme/gonvme/internal/registry"
 	"github.com/gonvme/gonvme/internal/render"
 	"github.com/gonvme/gonvme/internal/sysfs"
 	"github.com/gonvme/gonvme/nqn"
@@ -136,6 +137,7 @@ func disconnectAllCommand(env *Env) *cli.Command {
 		Usage: "disconnect every NVMe over Fabrics controller (PCIe controllers are left alone)",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "transport", Aliases: []string{"r"}, Usage: "only controllers of this `TRANSPORT` (rdma, tcp, fc, loop)"},
+			&cli.BoolFlag{Name: "unowned", Usage: "leave alone the controllers that an orchestrator (gonvme monitor, nvme-stas…) owns in " + registry.Dir},
 			workersFlag(),
 			verboseFlag(),
 		},
@@ -153,7 +155,8 @@ func disconnectAllCommand(env *Env) *cli.Command {
 			}
 			var names []string
 			for _, ctrl := range topo.Controllers {
-				if ctrl.Transport == "pcie" || (tr != "" && ctrl.Transport != tr) {
+				if ctrl.Transport == "pcie" || (tr != "" && ctrl.Transport != tr) ||
+					c.Bool("unowned") && registry.OwnerOf(env.FS, ctrl.Name) != "" {
 					continue
 				}
 				names = append(names, ctrl.Name)

@@ -118,6 +118,9 @@ func (r *Report) Connectable() bool {
 type WalkOptions struct {
 	Persistent bool
 	Force      bool
+	// DiscoveryCtrlLossTmo, when set, is the ctrl_loss_tmo of the
+	// discovery controllers the walk creates (see DiscoverOptions).
+	DiscoveryCtrlLossTmo *int
 	// Template carries the settings applied to every I/O connect (host
 	// address and interface, identity, queue counts, timeouts, digests).
 	Template fabrics.Options
@@ -167,7 +170,9 @@ func (e *Edge) Walk(ctx context.Context, targets []Target, o WalkOptions) (*Repo
 					results[i].Err = fmt.Errorf("not asked: %w", err)
 					return
 				}
-				results[i].Found, results[i].Err = e.discover(ix, t, DiscoverOptions{Persistent: o.Persistent || t.Persistent, Force: o.Force || t.Force, Device: t.Device})
+				results[i].Found, results[i].Err = e.discover(ix, t, DiscoverOptions{
+					Persistent: o.Persistent || t.Persistent, Force: o.Force || t.Force, Device: t.Device,
+					CtrlLossTmo: o.DiscoveryCtrlLossTmo})
 				if f := results[i].Found; f != nil && t.Device != "" {
 					// The named controller's own transport and address.
 					results[i].Target.Options = f.Target.Options

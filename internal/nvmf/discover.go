@@ -78,6 +78,10 @@ type DiscoverOptions struct {
 	Force bool
 	// Device names an existing discovery controller ("nvme2") to use.
 	Device string
+	// CtrlLossTmo, when set, is the ctrl_loss_tmo of a discovery
+	// controller this call creates (-1: reconnect forever), in place of
+	// the target's or the default.
+	CtrlLossTmo *int
 }
 
 // Discovered is the outcome of one discovery.
@@ -188,6 +192,10 @@ func (e *Edge) DiscoverContext(ctx context.Context, t Target, o DiscoverOptions)
 
 func (e *Edge) discover(ix *pathIndex, t Target, o DiscoverOptions) (*Discovered, error) {
 	t.Options = discoveryOptions(t.Options, o.Persistent)
+	if o.CtrlLossTmo != nil {
+		t.Options.CtrlLossTmo = o.CtrlLossTmo
+		delete(t.Options.Defaults, "ctrl_loss_tmo")
+	}
 	name, err := e.existing(ix, t, o)
 	if err != nil {
 		return nil, err

@@ -18,6 +18,7 @@ type example struct {
 const (
 	autoconnectUnit = "gonvme-autoconnect.service"
 	connectUnit     = "gonvme-connect@.service"
+	monitorUnit     = "gonvme-monitor.service"
 	unitDefaults    = "/etc/default/gonvme"
 	connectDir      = "/etc/nvme/gonvme-connect.d"
 	targetUnit      = "gonvme-target.service"
@@ -38,7 +39,7 @@ var fileDocs = map[string]string{
 		"of each subsystem is asked as a discovery controller. Use --config to read another " +
 		"file, or --config=none to skip it.",
 	unitDefaults: "Read by the systemd units: GONVME_CONNECT_ALL_FLAGS holds extra flags for " +
-		"every gonvme connect-all they run.",
+		"every gonvme connect-all they run, GONVME_MONITOR_FLAGS for the gonvme monitor of " + monitorUnit + ".",
 	connectDir: "One file NAME.conf per discovery controller for " + connectUnit +
 		"; see SYSTEMD UNITS in gonvme(8).",
 	targetConfig: "The target configuration gonvme target save writes and gonvme target restore " +
@@ -54,6 +55,7 @@ var discoveryFiles = []string{config.DiscoveryConfPath, config.JSONConfigPath, n
 var commandFiles = map[string][]string{
 	"discover":     discoveryFiles,
 	"connect-all":  discoveryFiles,
+	"monitor":      discoveryFiles,
 	"connect":      discoveryFiles,
 	"list-subsys":  {nqn.HostNQNFile, nqn.HostIDFile},
 	"show-hostnqn": {nqn.HostNQNFile},
@@ -74,6 +76,12 @@ var commandExamples = map[string][]example{
 			"gonvme connect-all -t rdma -a 192.0.2.10 -s 4420"},
 		{"Connect every subsystem of every configured discovery controller, without reporting the ones already connected (what " + autoconnectUnit + " runs at boot):",
 			"gonvme connect-all --quiet"},
+	},
+	"monitor": {
+		{"Keep every configured subsystem connected, and disconnect the paths it connected once their subsystem leaves the discovery log:",
+			"gonvme monitor --disconnect-stale"},
+		{"Show what a running monitor watches (what " + monitorUnit + " runs):",
+			"gonvme monitor --status"},
 	},
 	"connect": {
 		{"Connect one path to a subsystem over TCP:",

@@ -183,7 +183,7 @@ gonvme connect, and so on.`)
 	r.optionList(d.Global)
 
 	r.macro("SH", "SYSTEMD UNITS")
-	r.text(`The gonvme packages install three systemd units. None is enabled at
+	r.text(`The gonvme packages install four systemd units. None is enabled at
 installation. The two connect units load the nvme-fabrics kernel module first and
 add the flags in GONVME_CONNECT_ALL_FLAGS from ` + unitDefaults + ` to the gonvme
 connect-all they run.`)
@@ -212,6 +212,12 @@ configuration saved in ` + targetConfig + ` (nvmetcli's format; no file, nothing
 and gonvme target clear when stopped, as nvmetcli's nvmet.service does. Save the
 running configuration and enable the unit with:`)
 	r.code("gonvme target save", "systemctl enable "+targetUnit)
+	r.macro("SS", monitorUnit)
+	r.text(`Runs gonvme monitor (Type=notify), which keeps the configured subsystems
+connected as the fabric changes; GONVME_MONITOR_FLAGS from ` + unitDefaults + ` adds
+flags, systemctl reload reads the configuration again, and stopping it leaves the
+I/O controllers connected. It conflicts with ` + autoconnectUnit + `. Enable it with:`)
+	r.code("systemctl enable --now " + monitorUnit)
 
 	r.macro("SH", "FILES")
 	r.fileList([]string{nqn.HostNQNFile, nqn.HostIDFile, config.DiscoveryConfPath, config.JSONConfigPath, unitDefaults, connectDir})
