@@ -227,13 +227,6 @@ func (l *monitorLog) writeStatus() error {
 	return nil
 }
 
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
-}
-
 // printMonitorStatus prints the status file of the running monitor.
 func (env *Env) printMonitorStatus(format string) error {
 	path := env.FS.Path(monitorStatusPath)
