@@ -11,7 +11,7 @@ GO_TAGS ?= urfave_cli_no_docs
 BIN := bin
 export GOTOOLCHAIN ?= local
 
-.PHONY: all build test unit e2e demo bench fuzz vet fixtures clean deps
+.PHONY: all build test unit e2e readme-matrix demo bench fuzz vet fixtures clean deps
 all: build
 
 deps:
@@ -41,6 +41,10 @@ test: vet unit fuzz e2e
 
 e2e: guest-bins
 	KERNEL='$(KERNEL)' bash internal/vmtest/e2e.sh
+
+# README's kernel × nvme-cli table from the last whole 'make e2e'.
+readme-matrix:
+	bash internal/vmtest/readme-matrix.sh
 
 demo: guest-bins
 	bash internal/vmtest/demo.sh

@@ -50,6 +50,9 @@ summary() { # summary KERNEL: the per-kernel line; adds to the totals
 	. "$CACHE/matrix/$k.env"
 	reboots=$(grep -c 'panicked before the guest command started' "$LOGS/$k.log")
 	echo "e2e[$k]: $p passed, $f failed in ${wall}s wall; kernel $KVER ($KPKGS), nvme-cli 2.3 and $SUITE_NVME_VERSION (nvme-suite), $smp vCPU$([ "$reboots" = 0 ] || echo ", booted again after $reboots early panic(s)")" >>"$LOGS/summary"
+	result=pass
+	[ "$rc" -eq 0 ] && [ "$f" -eq 0 ] || result=FAIL
+	echo "| $k | $KVER | 2.3, $SUITE_NVME_VERSION | $p | $f | $result |" >>"$LOGS/table"
 	passed=$((passed + p)) failed=$((failed + f))
 	[ "$rc" -eq 0 ] || bad=1
 }
@@ -89,6 +92,17 @@ else
 fi
 for k in $KERNELS; do summary "$k"; done
 cat "$LOGS/summary"
+# The matrix as a Markdown table, for the README (make readme-matrix):
+# written only by a run of the whole suite.
+if [ -z "${GONVME_E2E_RUN:-}" ]; then
+	{
+		echo "| kernel | version | nvme-cli in the guest | passed | failed | result |"
+		echo "|---|---|---|---|---|---|"
+		cat "$LOGS/table"
+		echo
+		echo "Written by \`make e2e\` ($(date -u +%Y-%m-%d), commit $(git -C "$TOP" rev-parse --short HEAD 2>/dev/null || echo unknown))."
+	} >"$TOP/bin/e2e-matrix.md"
+fi
 echo "e2e: kernels $KERNELS in $(($(date +%s) - t0))s wall, $JOBS guest(s) at a time with $smp vCPU each"
 echo "e2e: $passed passed, $failed failed"
 exit $((bad != 0 || failed != 0))
