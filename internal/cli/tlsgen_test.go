@@ -81,7 +81,9 @@ func TestTLSKeyInsert(t *testing.T) {
 		t.Errorf("check-tls-key --insert: %v %x", r, f.Payloads)
 	}
 	r = runWith(t, f, func(env *Env) {
-		env.LookupEnv = func(k string) (string, bool) { return map[string]string{"LIBNVME_HOSTNQN": tlsHost}[k], k == "LIBNVME_HOSTNQN" }
+		env.LookupEnv = func(k string) (string, bool) {
+			return map[string]string{"LIBNVME_HOSTNQN": tlsHost}[k], k == "LIBNVME_HOSTNQN"
+		}
 	}, "check-tls-key", "-d", tlsKey32, "-c", tlsSubsys, "-I", "1")
 	if r.code != 0 || r.stdout != tlsID1+"\n" {
 		t.Errorf("LIBNVME_HOSTNQN: %v", r)
