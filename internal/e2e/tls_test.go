@@ -105,8 +105,17 @@ func insertedKey(t *testing.T, r result) (desc, payload string) {
 	if err != nil {
 		t.Fatalf("--insert printed serial %q: %v", h, err)
 	}
+	// Reading needs possession: link .nvme into this thread's session
+	// keyring (gonvme's and nvme-cli's own links die with them).
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
+	ring, err := keyring.Find(hostRoot(), "keyring", ".nvme")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := unix.KeyctlInt(unix.KEYCTL_LINK, ring, unix.KEY_SPEC_SESSION_KEYRING, 0, 0); err != nil {
+		t.Fatalf("linking .nvme into the session keyring: %v", err)
+	}
 	desc, err = unix.KeyctlString(unix.KEYCTL_DESCRIBE, int(id))
 	if err != nil {
 		t.Fatalf("describing key %08x: %v", id, err)
