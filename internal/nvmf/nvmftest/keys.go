@@ -9,7 +9,7 @@ import (
 
 // updateKey adds a key as keyring.Update does, refusing as the kernel's
 // add_key does: a ring that is not a keyring of the root's /proc/keys
-// (ENOKEY), a key type other than psk and user (ENODEV), an empty or
+// (ENOKEY, as keyring.ErrNotFound), a key type other than psk and user (ENODEV), an empty or
 // over-long payload (EINVAL). The key gets the next serial and replaces
 // one of the same type and description.
 func (f *Fake) updateKey(ring int, keyType, desc string, payload []byte) (int, error) {
@@ -20,7 +20,7 @@ func (f *Fake) updateKey(ring int, keyType, desc string, payload []byte) (int, e
 	}
 	switch {
 	case !found:
-		return 0, fmt.Errorf("adding a %s key to keyring %d: %w", keyType, ring, syscall.ENOKEY)
+		return 0, fmt.Errorf("adding a %s key to keyring %d: %w", keyType, ring, keyring.ErrNotFound)
 	case keyType != "psk" && keyType != "user":
 		return 0, fmt.Errorf("adding a %s key to keyring %d: %w", keyType, ring, syscall.ENODEV)
 	case len(payload) == 0 || len(payload) > 32767:
