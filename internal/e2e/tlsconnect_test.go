@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gonvme/gonvme/internal/vmtest/nvmet"
+	"github.com/gonvme/gonvme/nvmet"
 )
 
 const (
@@ -41,10 +41,7 @@ func tlsTarget(t *testing.T) {
 	if err := target.Link(tlsPort, nqnTLS); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() {
-		_ = target.Unlink(tlsPort, nqnTLS)
-		_ = os.Remove(dir)
-	})
+	t.Cleanup(func() { _ = target.RemovePort(tlsPort) })
 }
 
 // startTLSHD runs the guest's tlshd with the .nvme keyring; the returned
