@@ -172,6 +172,8 @@ func newApp(env *Env) *cli.App {
 			listCommand(env),
 			listSubsysCommand(env),
 			genHostNQNCommand(env),
+			genTLSKeyCommand(env),
+			checkTLSKeyCommand(env),
 			showHostNQNCommand(env),
 			versionCommand(env),
 			targetCommand(env),

@@ -66,6 +66,9 @@ func (env *Env) explain(err error, o fabrics.Options) error {
 	if note := env.moduleNote(err, o.Transport, lines); note != "" {
 		notes = append(notes, note)
 	}
+	if note := tlsNote(err, o, lines); note != "" {
+		notes = append(notes, note)
+	}
 	if ke.Op == "connect" && o.Transport == "rdma" && o.Traddr != "" {
 		switch ke.Errno {
 		case syscall.ECONNRESET, syscall.ECONNREFUSED, syscall.ENODEV, syscall.ETIMEDOUT,

@@ -31,3 +31,24 @@ func addTestKeys(ringName, keyDesc string) (ring, key int, err error) {
 func dropTestKeys(ring int) {
 	unix.KeyctlInt(unix.KEYCTL_UNLINK, ring, unix.KEY_SPEC_USER_KEYRING, 0, 0)
 }
+
+// addForeignPSK adds a psk key described identity with payload psk to a
+// new keyring ringName that only this thread possesses (then linked into
+// root's user keyring, so that it outlives the thread), readable by root
+// without possession (tlshd reads it by serial): a PSK the kernel and
+// tlshd see only when given its serial. It returns the keyring and key.
+func addForeignPSK(ringName, identity string, psk []byte) (ring, key int, err error) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	if ring, err = unix.AddKey("keyring", ringName, nil, unix.KEY_SPEC_THREAD_KEYRING); err != nil {
+		return 0, 0, err
+	}
+	if key, err = unix.AddKey("psk", identity, psk, ring); err != nil {
+		return 0, 0, err
+	}
+	if err = unix.KeyctlSetperm(key, 0x3f0b0000); err != nil {
+		return 0, 0, err
+	}
+	_, err = unix.KeyctlInt(unix.KEYCTL_LINK, ring, unix.KEY_SPEC_USER_KEYRING, 0, 0)
+	return ring, key, err
+}

@@ -85,3 +85,18 @@ func Find(fs hostfs.FS, keyType, desc string) (int, error) {
 	}
 	return 0, fmt.Errorf("%s %q: %w", keyType, desc, ErrNotFound)
 }
+
+// SessionKeyring is KEY_SPEC_SESSION_KEYRING, the calling process's
+// session keyring.
+const SessionKeyring = -3
+
+// FindKeyring returns the serial of the keyring named desc the way
+// keyutils' find_key_by_type_and_desc does: first among the keyrings the
+// process possesses (a search from its session keyring, through search),
+// then in /proc/keys.
+func FindKeyring(fs hostfs.FS, search func(ring int, keyType, desc string) (int, error), desc string) (int, error) {
+	if id, err := search(SessionKeyring, "keyring", desc); err == nil {
+		return id, nil
+	}
+	return Find(fs, "keyring", desc)
+}

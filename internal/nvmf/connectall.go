@@ -266,6 +266,12 @@ func pathOptions(w WalkOptions, via Target, ent discovery.Entry) (fabrics.Option
 		o.DisableSQFlow = true
 		o.Defaults["disable_sqflow"] = true
 	}
+	// A TCP port whose TSAS names a security type requires TLS: libnvme
+	// connects it with tls.
+	if o.Transport == "tcp" && ent.TCPSecType() != 0 && !o.TLS {
+		o.TLS = true
+		o.Defaults["tls"] = true
+	}
 	return o, err
 }
 

@@ -41,6 +41,9 @@ type Edge struct {
 	// SearchKey returns the serial of a key in a kernel keyring (see
 	// keyring.Search).
 	SearchKey func(ring int, keyType, desc string) (int, error)
+	// UpdateKey puts a key into a kernel keyring, replacing one of the
+	// same type and description (see keyring.Update).
+	UpdateKey func(ring int, keyType, desc string, payload []byte) (int, error)
 	// Log, when set, gives each failed connect or discovery the kernel
 	// log lines logged while it ran (a *KernelLogError in its chain).
 	Log *KernelLog
@@ -74,6 +77,7 @@ func NewEdge(fs hostfs.FS) *Edge {
 		},
 		Delete:    func(name string) error { return fabrics.Disconnect(fs, name) },
 		SearchKey: keyring.Search,
+		UpdateKey: keyring.Update,
 	}
 }
 

@@ -136,3 +136,34 @@ suite_nvme() {
 		cp -L "$lib" "$dir/opt/lib/"
 	done
 }
+
+# trixie's tlshd (ktls-utils) and the libraries it loads, for the TLS tests
+# on 6.12 and 7.x.
+TLSHD_PKGS=(ktls-utils libc6 libglib2.0-0t64 libgnutls30t64 libkeyutils1 libnl-3-200 libnl-genl-3-200 libp11-kit0
+	libidn2-0 libunistring5 libtasn1-6 libnettle8t64 libhogweed6t64 libgmp10 libffi8 libpcre2-8-0 libmount1
+	libselinux1 libblkid1 zlib1g libzstd1 libgcc-s1)
+
+# suite_tlshd DIR: unpack trixie's ktls-utils and its libraries into
+# DIR/root and copy tlshd, the dynamic loader and the libraries it needs to
+# DIR/opt (bin/tlshd, lib/). Prints the package versions used.
+suite_tlshd() {
+	local dir=$1 p deb root ld libs lib list
+	root=$dir/root
+	mkdir -p "$root" "$dir/opt/bin" "$dir/opt/lib"
+	suite_update trixie
+	for p in "${TLSHD_PKGS[@]}"; do
+		deb=$(fetch_deb trixie "$p")
+		dpkg-deb -x "$deb" "$root"
+		echo "$p=$(dpkg-deb -f "$deb" Version)"
+	done
+	ld=$root/usr/lib64/ld-linux-x86-64.so.2
+	[ -e "$ld" ] || ld=$root/lib64/ld-linux-x86-64.so.2
+	libs=$root/usr/lib/x86_64-linux-gnu
+	cp -L "$root/usr/sbin/tlshd" "$dir/opt/bin/tlshd"
+	cp -L "$ld" "$dir/opt/lib/ld-linux-x86-64.so.2"
+	list=$("$ld" --list --library-path "$libs" "$root/usr/sbin/tlshd") || die "trixie's tlshd does not load: $list"
+	! grep -q 'not found' <<<"$list" || die "trixie's tlshd misses libraries: $list"
+	for lib in $(awk '/=> \//{print $3}' <<<"$list"); do
+		cp -L "$lib" "$dir/opt/lib/"
+	done
+}

@@ -32,7 +32,8 @@ SUITE=$(suite_of "$LABEL") || die "unknown kernel '$LABEL' (want 6.1, 6.12 or 7.
 # (7.x has crc32-cryptoapi, no crc32_generic).
 MODULES=(configfs null_blk nvme-core nvme-fabrics nvme-rdma nvme-tcp nvmet nvmet-rdma nvmet-tcp
 	rdma_rxe veth)
-OPTIONAL_MODULES=(crc32_generic crc32c_generic crc32-cryptoapi crc32c-cryptoapi)
+OPTIONAL_MODULES=(crc32_generic crc32c_generic crc32-cryptoapi crc32c-cryptoapi
+	tls gcm ccm aesni_intel chacha20poly1305)
 
 # ---------------------------------------------------------------- host deps
 need_pkgs=()
@@ -112,7 +113,7 @@ fi
 mkdir -p "$KDIR"
 ST=$(mktemp -d "$CACHE/stage.XXXXXX")
 KROOT=$ST.kroot
-trap 'rm -rf "$ST" "$KROOT" "$ST.nvme"' EXIT
+trap 'rm -rf "$ST" "$KROOT" "$ST.nvme" "$ST.tlshd"' EXIT
 for deb in "${KDEBS[@]}"; do
 	log "unpacking $(basename "$deb")"
 	dpkg-deb -x "$deb" "$KROOT"
@@ -199,6 +200,17 @@ else
 	nv=$("$ST/opt/nvme-suite/lib/ld-linux-x86-64.so.2" --library-path "$ST/opt/nvme-suite/lib" "$ST/opt/nvme-suite/bin/nvme" version)
 fi
 chmod 755 "$ST/usr/sbin/nvme-suite"
+
+# tlshd (6.12, 7.x: the kernels with NVMe/TCP TLS) as /usr/sbin/tlshd, run
+# like nvme-suite through its own loader and libraries; the TLS tests start
+# and stop it.
+if [ "$SUITE" != bookworm ]; then
+	suite_tlshd "$ST.tlshd" >"$KDIR/tlshd-packages"
+	mkdir -p "$ST/opt/tlshd"
+	cp -a "$ST.tlshd/opt/." "$ST/opt/tlshd/"
+	printf '#!/bin/sh\nexec /opt/tlshd/lib/ld-linux-x86-64.so.2 --library-path /opt/tlshd/lib --argv0 tlshd /opt/tlshd/bin/tlshd "$@"\n' >"$ST/usr/sbin/tlshd"
+	chmod 755 "$ST/usr/sbin/tlshd"
+fi
 nv=$(sed -n '1s/^nvme version \([^ ]*\).*/\1/p' <<<"$nv")
 [ -n "$nv" ] || die "cannot tell the suite's nvme-cli version"
 cat >"$ST/etc/gonvme-vm/env" <<EOT

@@ -17,6 +17,9 @@ func discoveryLog(genctr uint64, entries []Entry) *discovery.Log {
 		if e.Transport == "rdma" {
 			de.TSAS = discovery.RDMATSAS{QPType: 1, CMS: 1}.TSAS()
 		}
+		if e.Transport == "tcp" {
+			de.TSAS[0] = e.SecType
+		}
 		l.Entries = append(l.Entries, de)
 	}
 	return l
@@ -38,6 +41,7 @@ type Entry struct {
 	Transport string // "rdma", "tcp"
 	SubType   uint8  // 1 referral, 2 NVMe subsystem, 3 current discovery subsystem
 	TReq      uint8
+	SecType   uint8 // tcp: the TSAS security type (2 TLS 1.3)
 	Traddr    string
 	Trsvcid   string
 	NQN       string

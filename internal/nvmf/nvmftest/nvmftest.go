@@ -89,7 +89,9 @@ type Fake struct {
 	// Keys are the keys SearchKey finds, by KeyName(ring, type,
 	// description).
 	Keys map[string]int
-	Edge *nvmf.Edge
+	// Payloads are the payloads UpdateKey added, by serial.
+	Payloads map[int][]byte
+	Edge     *nvmf.Edge
 }
 
 // KeyName is the index of a key in Fake.Keys.
@@ -128,9 +130,9 @@ func NewOn(t testing.TB, kind Root, k kfixtures.Kernel) *Fake {
 	f.Kernel = &Kernel{t: t, fs: f.FS, Sup: SupportedOf(t, k)}
 	f.Admin = &Admins{t: t, fs: f.FS, Logs: map[string][]byte{}}
 	f.Del = &Deleter{fs: f.FS}
-	f.Keys = map[string]int{}
+	f.Keys, f.Payloads = map[string]int{}, map[int][]byte{}
 	f.Edge = &nvmf.Edge{FS: f.FS, Kernel: f.Kernel, OpenAdmin: f.Admin.Open, OpenNamespace: f.Admin.OpenNamespace, Delete: f.Del.Delete,
-		SearchKey: f.searchKey}
+		SearchKey: f.searchKey, UpdateKey: f.updateKey}
 	return f
 }
 
