@@ -6,7 +6,7 @@ import "errors"
 // decodes ("DHHC-1:<hh>:<base64 of key and CRC-32>:"). The error never
 // quotes v.
 func CheckSecret(v string) error {
-	if r := dhchapRule(v); r != "" {
+	if r, _ := dhchapRule(v); r != "" {
 		return errors.New(r)
 	}
 	return nil

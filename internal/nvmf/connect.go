@@ -23,7 +23,7 @@ func (e *Edge) Connect(o fabrics.Options) (string, error) {
 		return name, err
 	}
 	s := e.Log.begin()
-	reply, err := fabrics.Connect(e.Kernel, o)
+	reply, err := e.create(o)
 	if errors.Is(err, syscall.EALREADY) {
 		return e.kernelSaysConnected(o, err)
 	}
