@@ -30,7 +30,7 @@ func discoveryFlags(formats, dryRun string) []cli.Flag {
 		contextFlag(),
 		dryRunFlag(dryRun),
 		verboseFlag(),
-	}, urfaveFlags("d")...), refusedFlags(refuseDiscovery...)...)
+	}, append(urfaveFlags("d"), secretFileFlags(false)...)...), refusedFlags(refuseDiscovery...)...)
 }
 
 // discoveryTargets returns the discovery controllers a discover or
