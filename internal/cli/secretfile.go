@@ -85,4 +85,3 @@ func withSecretFiles(c *cli.Context, o *fabrics.Options) error {
 	}
 	return nil
 }
-
