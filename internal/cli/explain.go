@@ -58,6 +58,11 @@ func (env *Env) explain(err error, o fabrics.Options) error {
 		lines = logged.Lines
 		notes = append(notes, "kernel log:\n    "+strings.Join(lines, "\n    "))
 	}
+	if ke.Op == "connect" {
+		if note := authNote(ke.Errno, lines, o); note != "" {
+			notes = append(notes, note)
+		}
+	}
 	if ke.Op == "connect" && ke.Errno == syscall.EINVAL {
 		if note := env.hostClashNote(lines, o.HostNQN, o.HostID); note != "" {
 			notes = append(notes, note)
