@@ -127,3 +127,21 @@ func TestConnectAllConfiguredKeys(t *testing.T) {
 		t.Errorf("output shows a key:\n%s", r)
 	}
 }
+
+// Kernels with host authentication show the secrets in the controllers'
+// dhchap_secret and dhchap_ctrl_secret attributes; no listing reads them.
+func TestListingsHideSysfsSecrets(t *testing.T) {
+	f := authFake(t)
+	if r := run(t, f, "connect", "-t", "tcp", "-a", tcpAddr, "-n", test2, "-S", hostKeyA, "-C", ctrlKeyA); r.code != 0 {
+		t.Fatalf("%s", r)
+	}
+	if b, _ := os.ReadFile(filepath.Join(f.Root, "sys/class/nvme/nvme0/dhchap_secret")); string(b) != hostKeyA+"\n" {
+		t.Fatalf("the fake's dhchap_secret holds %q", b)
+	}
+	for _, args := range [][]string{{"list", "-v"}, {"list", "-v", "-o", "json"}, {"list-subsys", "-v"}, {"list-subsys", "-o", "json"}, {"list-subsys", "-v", "-o", "json"}} {
+		r := run(t, f, args...)
+		if strings.Contains(r.stdout+r.stderr, "DHHC-1") {
+			t.Errorf("%v shows a secret:\n%s", args, r)
+		}
+	}
+}
