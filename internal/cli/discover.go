@@ -78,6 +78,9 @@ func discoverCommand(env *Env) *cli.Command {
 			if err != nil {
 				return err
 			}
+			if err := noDiscoverySecret(c); err != nil {
+				return err
+			}
 			targets, cfgErrs, err := env.discoveryTargets(c)
 			if err != nil {
 				return err

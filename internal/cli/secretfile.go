@@ -85,3 +85,15 @@ func withSecretFiles(c *cli.Context, o *fabrics.Options) error {
 	}
 	return nil
 }
+
+// noDiscoverySecret refuses -S on discover: discovery controllers are
+// never sent a key (libnvme leaves it out too), and discover connects
+// nothing else, so the key would be accepted and unused.
+func noDiscoverySecret(c *cli.Context) error {
+	for _, f := range []string{"dhchap-secret", "dhchap-secret-file"} {
+		if c.IsSet(f) {
+			return usageErrorf("--%s: discover sends no key (discovery controllers do not authenticate); it is for connect and connect-all", f)
+		}
+	}
+	return nil
+}

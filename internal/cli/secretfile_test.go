@@ -145,3 +145,13 @@ func TestListingsHideSysfsSecrets(t *testing.T) {
 		}
 	}
 }
+
+func TestDiscoverRefusesSecret(t *testing.T) {
+	for _, args := range [][]string{{"-S", hostKeyA}, {"--dhchap-secret-file", keyFile(t, hostKeyA)}} {
+		f := authFake(t)
+		r := run(t, f, append([]string{"discover", "-t", "tcp", "-a", tcpAddr}, args...)...)
+		if r.code != 2 || !strings.Contains(r.stderr, "discover sends no key") || len(f.Kernel.Writes()) != 0 {
+			t.Errorf("discover %v:\n%s", args, r)
+		}
+	}
+}
