@@ -21,6 +21,16 @@ var (
 		"nvme nvme0: qid 0: authentication failed, error -129",
 		"nvme nvme0: failed to connect queue: 0 ret=-129",
 	}
+	// The same wrong host key on one vCPU: the target dropped the queue
+	// first, the connect returned EIO.
+	wrongHostKeyEIOLines = []string{
+		"nvme nvme0: I/O tag 5 (0005) type 4 opcode 0x7f (Fabrics Cmd) QID 0 timeout",
+		"nvme nvme0: failed to send request -32",
+		"nvme nvme0: qid 0 auth_send failed with status 880",
+		"nvme nvme0: qid 0 failed to receive success1, nvme status 880",
+		"nvme nvme0: qid 0: authentication failed, error 880",
+		"nvme nvme0: failed to connect queue: 0 ret=880",
+	}
 	noKeyLines = []string{
 		"nvme nvme0: qid 0: no key",
 		"nvme nvme0: qid 0: authentication setup failed",
@@ -44,6 +54,7 @@ func TestAuthNote(t *testing.T) {
 		{"wrong host key, -C given", syscall.EKEYREJECTED, wrongHostKeyLines, bidi, "-S/--dhchap-secret: the target rejected"},
 		{"wrong controller key", syscall.EKEYREJECTED, wrongCtrlKeyLines, bidi, "-C/--dhchap-ctrl-secret: this host authenticated, but the controller's answer did not match"},
 		{"no key given", syscall.ENOKEY, noKeyLines, none, "requires DH-HMAC-CHAP authentication from host nqn.2026-11.io.gonvme:h1: give its key with -S/--dhchap-secret"},
+		{"wrong host key, EIO", syscall.EIO, wrongHostKeyEIOLines, o, "-S/--dhchap-secret: the target rejected the host key"},
 		{"no log (no root)", syscall.EKEYREJECTED, nil, o, "-S/--dhchap-secret"},
 		{"unusable DH group", syscall.EKEYREJECTED, []string{"nvme nvme0: qid 0: error -2 initializing DH group ffdhe8192"}, o, "could not use the hash or DH group"},
 		{"unrelated", syscall.EIO, nil, o, ""},
