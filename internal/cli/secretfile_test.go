@@ -100,12 +100,12 @@ func TestDryRunKeyedRedacts(t *testing.T) {
 	}
 }
 
-// Keys in config.json (port dhchap_key, else host dhchap_key) and in
+// Keys in config.json (host dhchap_key, here as @FILE) and in
 // discovery.conf lines (-S @FILE) reach the I/O connects, not the
 // discovery ones.
 func TestConnectAllConfiguredKeys(t *testing.T) {
 	f := withPages(t, authFake(t))
-	f.WriteFile(t, "/etc/nvme/config.json", `[{"hostnqn":"`+nvmftest.HostNQN+`","dhchap_key":"`+hostKeyA+`",
+	f.WriteFile(t, "/etc/nvme/config.json", `[{"hostnqn":"`+nvmftest.HostNQN+`","dhchap_key":"@`+keyFile(t, hostKeyA)+`",
 	  "subsystems":[{"nqn":"nqn.2014-08.org.nvmexpress.discovery","ports":[{"transport":"rdma","traddr":"`+rdmaAddr+`","trsvcid":"4420"}]}]}]`)
 	f.WriteFile(t, "/etc/nvme/discovery.conf", "-t tcp -a "+tcpAddr+" -s 4420 -S @"+keyFile(t, ctrlKeyA)+"\n")
 	r := run(t, f, "connect-all")
