@@ -19,8 +19,8 @@ func authNote(errno syscall.Errno, lines []string, o fabrics.Options) string {
 		return fmt.Sprintf("the kernel could not use the hash or DH group the target chose (%q): set the target's dhchap_hash to hmac(sha256), hmac(sha384) or hmac(sha512) "+
 			"and dhchap_dhgroup to null or ffdhe2048 to ffdhe8192, and check that this kernel has the crypto modules for it (dh_generic)", l)
 	}
-	noKey := errno == syscall.ENOKEY || anyContains(lines, ": no key")
-	failed := errno == syscall.EKEYREJECTED || anyContains(lines, ": authentication failed")
+	noKey := errno == fabrics.ErrnoNoKey || anyContains(lines, ": no key")
+	failed := errno == fabrics.ErrnoKeyRejected || anyContains(lines, ": authentication failed")
 	switch {
 	case noKey && o.DHCHAPSecret == "", failed && o.DHCHAPSecret == "":
 		return fmt.Sprintf("the target requires DH-HMAC-CHAP authentication from host %s: give its key with -S/--dhchap-secret "+

@@ -50,13 +50,13 @@ func TestAuthNote(t *testing.T) {
 		o     fabrics.Options
 		want  string
 	}{
-		{"wrong host key", syscall.EKEYREJECTED, wrongHostKeyLines, o, "-S/--dhchap-secret: the target rejected the host key: it is not the key the target holds for host nqn.2026-11.io.gonvme:h1"},
-		{"wrong host key, -C given", syscall.EKEYREJECTED, wrongHostKeyLines, bidi, "-S/--dhchap-secret: the target rejected"},
-		{"wrong controller key", syscall.EKEYREJECTED, wrongCtrlKeyLines, bidi, "-C/--dhchap-ctrl-secret: this host authenticated, but the controller's answer did not match"},
-		{"no key given", syscall.ENOKEY, noKeyLines, none, "requires DH-HMAC-CHAP authentication from host nqn.2026-11.io.gonvme:h1: give its key with -S/--dhchap-secret"},
+		{"wrong host key", fabrics.ErrnoKeyRejected, wrongHostKeyLines, o, "-S/--dhchap-secret: the target rejected the host key: it is not the key the target holds for host nqn.2026-11.io.gonvme:h1"},
+		{"wrong host key, -C given", fabrics.ErrnoKeyRejected, wrongHostKeyLines, bidi, "-S/--dhchap-secret: the target rejected"},
+		{"wrong controller key", fabrics.ErrnoKeyRejected, wrongCtrlKeyLines, bidi, "-C/--dhchap-ctrl-secret: this host authenticated, but the controller's answer did not match"},
+		{"no key given", fabrics.ErrnoNoKey, noKeyLines, none, "requires DH-HMAC-CHAP authentication from host nqn.2026-11.io.gonvme:h1: give its key with -S/--dhchap-secret"},
 		{"wrong host key, EIO", syscall.EIO, wrongHostKeyEIOLines, o, "-S/--dhchap-secret: the target rejected the host key"},
-		{"no log (no root)", syscall.EKEYREJECTED, nil, o, "-S/--dhchap-secret"},
-		{"unusable DH group", syscall.EKEYREJECTED, []string{"nvme nvme0: qid 0: error -2 initializing DH group ffdhe8192"}, o, "could not use the hash or DH group"},
+		{"no log (no root)", fabrics.ErrnoKeyRejected, nil, o, "-S/--dhchap-secret"},
+		{"unusable DH group", fabrics.ErrnoKeyRejected, []string{"nvme nvme0: qid 0: error -2 initializing DH group ffdhe8192"}, o, "could not use the hash or DH group"},
 		{"unrelated", syscall.EIO, nil, o, ""},
 	}
 	for _, c := range cases {
