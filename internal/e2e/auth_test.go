@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/gonvme/gonvme/dhchap"
 	"github.com/gonvme/gonvme/nvmet"
@@ -287,7 +288,13 @@ func TestAuthFailures(t *testing.T) {
 		{"mistyped key", []string{"-S", "DHHC-1:01:" + "B" + secretPart(wrongHost)[1:] + ":"}, 2, "does not match its key"},
 	}
 	for _, c := range cases {
-		for _, port := range []int{authTCP, authRDMA} {
+		ports := []int{authTCP, authRDMA}
+		if c.name == "wrong controller key" {
+			// Over RDMA the kernel takes 6 minutes to fail this connect
+			// (7.2, one vCPU): tcp only.
+			ports = ports[:1]
+		}
+		for _, port := range ports {
 			t.Run(c.name+" "+authPorts[port].Trtype, func(t *testing.T) {
 				clean(t)
 				// A rejected host key can take the admin timeout (60 s) on
@@ -298,7 +305,9 @@ func TestAuthFailures(t *testing.T) {
 					verbose = append(verbose, []string{"-v"})
 				}
 				for _, v := range verbose {
+					start := time.Now()
 					r := h.connect(t, port, append(c.args, v...)...)
+					t.Logf("connect%s: exit %d after %v", strings.Join(v, " "), r.code, time.Since(start).Round(time.Millisecond))
 					if r.code != c.code || !strings.Contains(r.stderr, c.want) {
 						t.Errorf("want exit %d and %q:\n%s", c.code, c.want, r)
 					}
