@@ -52,7 +52,7 @@ var errnoNames = map[syscall.Errno]string{
 	syscall.EINVAL: "EINVAL", syscall.EIO: "EIO", syscall.ENETUNREACH: "ENETUNREACH",
 	syscall.ENODEV: "ENODEV", syscall.ENOENT: "ENOENT", syscall.ENOMEM: "ENOMEM",
 	syscall.ENXIO: "ENXIO", syscall.EOPNOTSUPP: "EOPNOTSUPP", syscall.EPERM: "EPERM",
-	syscall.ETIMEDOUT: "ETIMEDOUT", syscall.EINTR: "EINTR",
+	syscall.ETIMEDOUT: "ETIMEDOUT", syscall.EINTR: "EINTR", ErrnoKeyRejected: "EKEYREJECTED", ErrnoNoKey: "ENOKEY",
 }
 
 // transportModule is the kernel module of each transport's host driver.
@@ -135,6 +135,12 @@ func explainConnect(transport string, errno syscall.Errno) (string, string) {
 	case syscall.EINTR:
 		return "the connect was interrupted (a signal such as Ctrl-C) while the kernel set it up, and the kernel undid it: nothing was connected",
 			"run the command again to connect"
+	case ErrnoKeyRejected:
+		return "DH-HMAC-CHAP authentication failed: the target rejected the host key (dhchap_secret), or the controller failed to prove the controller key (dhchap_ctrl_secret)",
+			"use the keys the target holds for this host NQN; " + dmesgHint + " ('controller authentication failed' means the controller key)"
+	case ErrnoNoKey:
+		return "the target requires DH-HMAC-CHAP authentication from this host and no host key was given",
+			"give the host key (dhchap_secret) the target holds for this host NQN"
 	}
 	return "", dmesgHint
 }

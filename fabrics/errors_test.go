@@ -81,3 +81,14 @@ func TestKernelError(t *testing.T) {
 		t.Error("ENOENT does not match os.ErrNotExist")
 	}
 }
+
+func TestAuthErrnos(t *testing.T) {
+	for errno, name := range map[syscall.Errno]string{ErrnoKeyRejected: "EKEYREJECTED", ErrnoNoKey: "ENOKEY"} {
+		if errnoNames[errno] != name {
+			t.Errorf("errno %d is named %q", int(errno), errnoNames[errno])
+		}
+		if m, _ := Explain("connect", "tcp", errno); !strings.Contains(m, "DH-HMAC-CHAP") {
+			t.Errorf("%s: %q", name, m)
+		}
+	}
+}

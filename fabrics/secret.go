@@ -1,13 +1,11 @@
 package fabrics
 
-import "errors"
+import "github.com/gonvme/gonvme/dhchap"
 
 // CheckSecret reports whether v is a DH-HMAC-CHAP secret the kernel
-// decodes ("DHHC-1:<hh>:<base64 of key and CRC-32>:"). The error never
-// quotes v.
+// decodes ("DHHC-1:<hh>:<base64 of key and CRC-32>:"); see dhchap.Parse.
+// The error never quotes v.
 func CheckSecret(v string) error {
-	if r := dhchapRule(v); r != "" {
-		return errors.New(r)
-	}
-	return nil
+	_, err := dhchap.Parse(v)
+	return err
 }

@@ -1,16 +1,14 @@
 package fabrics
 
 import (
-	"encoding/base64"
-	"encoding/binary"
 	"errors"
 	"fmt"
-	"hash/crc32"
 	"net/netip"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/gonvme/gonvme/dhchap"
 	"github.com/gonvme/gonvme/nqn"
 	"github.com/gonvme/gonvme/optstring"
 )
@@ -221,7 +219,7 @@ func (o *Options) checkString(name, v string) (string, error) {
 	case "host_iface":
 		return ifaceRule(v), nil
 	case "dhchap_secret", "dhchap_ctrl_secret":
-		return dhchapRule(v), nil
+		return dhchapRule(v)
 	}
 	return "", nil
 }
@@ -290,30 +288,13 @@ func ifaceRule(v string) string {
 	return ""
 }
 
-// dhchapRule checks the secret representation of the NVMe specification,
-// "DHHC-1:<hh>:<base64 of key and CRC-32>:", as the kernel decodes it
-// (nvme_auth_extract_key): hh is the transformation hash 00 to 03, the key is
-// 32, 48 or 64 bytes and is followed by its little-endian CRC-32.
-func dhchapRule(v string) string {
-	const form = `must be a DH-HMAC-CHAP secret "DHHC-1:<00 to 03>:<base64>:" as 'nvme gen-dhchap-key' prints it`
-	rest, ok := strings.CutPrefix(v, "DHHC-1:")
-	if !ok || len(rest) < 3 || rest[2] != ':' || !slices.Contains([]string{"00", "01", "02", "03"}, rest[:2]) {
-		return form
+// dhchapRule checks a secret the way the kernel decodes it (see
+// dhchap.Parse), including the key length its hash requires.
+func dhchapRule(v string) (string, error) {
+	_, err := dhchap.Parse(v)
+	var e *dhchap.Error
+	if errors.As(err, &e) {
+		return e.Reason + ` ('gonvme check-dhchap-key' checks a secret, 'gonvme gen-dhchap-key' makes one)`, err
 	}
-	encoded, ok := strings.CutSuffix(rest[3:], ":")
-	if !ok {
-		return form
-	}
-	key, err := base64.StdEncoding.Strict().DecodeString(encoded)
-	if err != nil {
-		return form + "; the key is not valid base64"
-	}
-	n := len(key) - 4
-	if n != 32 && n != 48 && n != 64 {
-		return fmt.Sprintf("%s; the key must be 32, 48 or 64 bytes plus a 4-byte CRC, not %d bytes", form, len(key))
-	}
-	if crc32.ChecksumIEEE(key[:n]) != binary.LittleEndian.Uint32(key[n:]) {
-		return "has a CRC that does not match its key: the secret was mistyped or cut short"
-	}
-	return ""
+	return "", nil
 }

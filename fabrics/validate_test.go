@@ -200,7 +200,7 @@ func TestValidationErrorMessage(t *testing.T) {
 		{fc(func(o *Options) { o.Tos = Int(3) }), `invalid tos "3": the fc transport does not take this option (rdma, tcp only)`},
 		{rdma(func(o *Options) { o.QueueSize = Int(8) }), `invalid queue_size "8": must be a whole number from 16 to 1024`},
 		{rdma(func(o *Options) { o.NQN = testNQN + ",traddr=1.2.3.4" }), `invalid nqn "nqn.2026-11.io.gonvme:test1,traddr=1.2.3.4": contains ',' at byte 27, which would split the kernel's option string`},
-		{rdma(func(o *Options) { o.DHCHAPSecret = "DHHC-1:00:c2VjcmV0:" }), "invalid dhchap_secret (value not shown): must be a DH-HMAC-CHAP secret \"DHHC-1:<00 to 03>:<base64>:\" as 'nvme gen-dhchap-key' prints it; the key must be 32, 48 or 64 bytes plus a 4-byte CRC, not 6 bytes"},
+		{rdma(func(o *Options) { o.DHCHAPSecret = "DHHC-1:00:c2VjcmV0:" }), "invalid dhchap_secret (value not shown): the key decodes to 6 bytes; it must be 32, 48 or 64 bytes plus a 4-byte CRC-32 (36, 52 or 68) ('gonvme check-dhchap-key' checks a secret, 'gonvme gen-dhchap-key' makes one)"},
 	}
 	for _, c := range cases {
 		if got := c.opts.Validate(); got == nil || got.Error() != c.want {

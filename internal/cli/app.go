@@ -51,6 +51,8 @@ type Env struct {
 	// Net is the network stack doctor and failure explanations ask;
 	// the zero value is the running kernel's.
 	Net netroute.Host
+	// Random is the source of new keys; nil means crypto/rand.
+	Random io.Reader
 
 	// OpenKernelLog opens the kernel log the explanations quote; nil
 	// means /dev/kmsg under FS.
@@ -180,6 +182,8 @@ func newApp(env *Env) *cli.App {
 			doctorCommand(env),
 			rdmaDevicesCommand(env),
 			showGIDsCommand(env),
+			genDHCHAPKeyCommand(env),
+			checkDHCHAPKeyCommand(env),
 		},
 	}
 	setUsageError(app.Commands, app.OnUsageError)

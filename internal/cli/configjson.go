@@ -81,6 +81,9 @@ func (env *Env) configure(path string) func(*fabrics.Options) error {
 	}
 	return func(o *fabrics.Options) error {
 		p := config.Configure(hosts, o)
+		if err := withSecretFiles(nil, o); err != nil {
+			return fmt.Errorf("config.json: %w", err)
+		}
 		if p == nil || !o.TLS || o.TLSKey != nil || (p.Keyring == "" && p.TLSKeyIdentity == "") {
 			return nil
 		}

@@ -34,6 +34,7 @@ var tunedTokens = map[string]string{"nr_io_queues": "2", "queue_size": "32", "ke
 func TestConfigJSONSettingsReachTheConnect(t *testing.T) {
 	t.Run("connect", func(t *testing.T) {
 		f := nvmftest.New(t, nvmftest.Empty)
+		f.Kernel.HostAuth = true // the configured keys need a kernel that uses them
 		f.WriteFile(t, "/etc/nvme/config.json", tunedConfig)
 		if r := run(t, f, "connect", "-t", "tcp", "-a", tcpAddr, "-s", "4420", "-n", test1, "-Q", "64"); r.code != 0 {
 			t.Fatalf("%v", r)
@@ -62,6 +63,7 @@ func TestConfigJSONSettingsReachTheConnect(t *testing.T) {
 	t.Run("connect-all", func(t *testing.T) {
 		f := withPages(t, nvmftest.New(t, nvmftest.Empty))
 		f.WriteFile(t, "/etc/nvme/config.json", tunedConfig)
+		f.Kernel.HostAuth = true
 		if r := run(t, f, "connect-all", "-t", "tcp", "-a", tcpAddr, "-s", "4420"); r.code != 0 {
 			t.Fatalf("%v", r)
 		}
@@ -122,6 +124,7 @@ func TestDiscoveryConfKeepsCommandLineOptions(t *testing.T) {
 	wantTokens(t, write(t, f, "nqn="+test1), want)
 
 	f = withPages(t, nvmftest.New(t, nvmftest.Empty))
+	f.Kernel.HostAuth = true
 	f.WriteFile(t, "/etc/nvme/discovery.conf", "--transport=tcp --traddr=127.0.0.1 --trsvcid=4420\n")
 	r = run(t, f, "connect", "-n", test1, "-S", specKey, "-C", specKey)
 	if r.code != 0 {

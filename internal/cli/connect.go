@@ -24,7 +24,7 @@ func connectCommand(env *Env) *cli.Command {
 			"controllers configured in /etc/nvme/discovery.conf and config.json where that subsystem\n" +
 			"is and connects every path they list for it.",
 		Flags: append([]cli.Flag{
-			&cli.StringFlag{Name: "dhchap-ctrl-secret", Aliases: []string{"C"}, Usage: "DH-HMAC-CHAP controller key"},
+			&cli.StringFlag{Name: "dhchap-ctrl-secret", Aliases: []string{"C"}, Usage: "DH-HMAC-CHAP controller key, for bidirectional authentication (@FILE reads it from FILE)"},
 			&cli.StringFlag{Name: "config", Aliases: []string{"J"}, Value: config.JSONConfigPath, Usage: "JSON configuration `FILE`, or 'none'"},
 			contextFlag(),
 			tlsKeyIdentityFlag(),
@@ -33,7 +33,7 @@ func connectCommand(env *Env) *cli.Command {
 				"with only --nqn, print those of the discovery controllers it would ask"),
 			outputFlag("", "print the new device: normal or json (default: as the --compat release does; 2.7 on print it)"),
 			verboseFlag(),
-		}, append(urfaveFlags(), refusedFlags(refuseNoRetries)...)...),
+		}, append(append(urfaveFlags(), secretFileFlags(true)...), refusedFlags(refuseNoRetries)...)...),
 		Before: checkRefused(refuseNoRetries),
 		Action: func(c *cli.Context) error {
 			if err := noArgs(c); err != nil {
@@ -47,7 +47,6 @@ func connectCommand(env *Env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			o.DHCHAPCtrlSecret = c.String("dhchap-ctrl-secret")
 			if o.NQN == "" {
 				return usageErrorf("required argument --nqn (-n) not given")
 			}

@@ -30,7 +30,7 @@ func discoveryFlags(formats, dryRun string) []cli.Flag {
 		contextFlag(),
 		dryRunFlag(dryRun),
 		verboseFlag(),
-	}, urfaveFlags("d")...), refusedFlags(refuseDiscovery...)...)
+	}, append(urfaveFlags("d"), secretFileFlags(false)...)...), refusedFlags(refuseDiscovery...)...)
 }
 
 // discoveryTargets returns the discovery controllers a discover or
@@ -76,6 +76,9 @@ func discoverCommand(env *Env) *cli.Command {
 			}
 			format, err := outputFormat(c, "normal", "json", "binary")
 			if err != nil {
+				return err
+			}
+			if err := noDiscoverySecret(c); err != nil {
 				return err
 			}
 			targets, cfgErrs, err := env.discoveryTargets(c)

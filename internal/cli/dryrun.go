@@ -19,6 +19,9 @@ func dryRunFlag(usage string) cli.Flag {
 // /dev/nvme-fabrics, secrets redacted, and writes nothing; a path that is
 // connected already would write nothing, which it says on stderr.
 func (env *Env) dryRunConnect(o fabrics.Options) error {
+	if err := env.Edge.CheckAuth(o); err != nil {
+		return &usageError{err}
+	}
 	name, err := env.Edge.Connected(o)
 	if errors.Is(err, nvmf.ErrAlreadyConnected) {
 		fmt.Fprintf(env.Stderr, "dry run: already connected: %s is %s; connect would write nothing\n", o.Target(), name)

@@ -58,6 +58,11 @@ func (env *Env) explain(err error, o fabrics.Options) error {
 		lines = logged.Lines
 		notes = append(notes, "kernel log:\n    "+strings.Join(lines, "\n    "))
 	}
+	if ke.Op == "connect" {
+		if note := authNote(ke.Errno, lines, o); note != "" {
+			return &authFailure{fmt.Errorf("%w\n  %s", err, strings.Join(append(notes, note), "\n  "))}
+		}
+	}
 	if ke.Op == "connect" && ke.Errno == syscall.EINVAL {
 		if note := env.hostClashNote(lines, o.HostNQN, o.HostID); note != "" {
 			notes = append(notes, note)
@@ -103,12 +108,19 @@ func (env *Env) routeNote(o fabrics.Options) string {
 	return strings.Join(notes, "\n  ")
 }
 
+// authFailure is an explained connect error that authentication caused,
+// so offeredHint does not guess at a wrong NQN.
+type authFailure struct{ error }
+
+func (e *authFailure) Unwrap() error { return e.error }
+
 // offeredHint asks the discovery controller at the connect's address which
 // subsystems it offers, for an EIO connect that was probably a wrong NQN.
 // The NQNs come from the network and are printed escaped.
 func (env *Env) offeredHint(err error, o fabrics.Options) error {
 	var ke *fabrics.KernelError
-	if !errors.As(err, &ke) || ke.Op != "connect" || ke.Errno != syscall.EIO {
+	var af *authFailure
+	if !errors.As(err, &ke) || ke.Op != "connect" || ke.Errno != syscall.EIO || errors.As(err, &af) {
 		return err
 	}
 	t := o

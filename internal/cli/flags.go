@@ -41,7 +41,7 @@ var fabricFlags = []fabricFlag{
 	{"host-iface", "f", kindString, "host interface to connect through (tcp only)", func(o *fabrics.Options, v string, _ int) { o.HostIface = v }},
 	{"hostnqn", "q", kindString, "host NQN (default: /etc/nvme/hostnqn)", func(o *fabrics.Options, v string, _ int) { o.HostNQN = v }},
 	{"hostid", "I", kindString, "host ID, a UUID (default: /etc/nvme/hostid)", func(o *fabrics.Options, v string, _ int) { o.HostID = v }},
-	{"dhchap-secret", "S", kindString, "DH-HMAC-CHAP host key", func(o *fabrics.Options, v string, _ int) { o.DHCHAPSecret = v }},
+	{"dhchap-secret", "S", kindString, "DH-HMAC-CHAP host key \"DHHC-1:…\" (@FILE reads it from FILE)", func(o *fabrics.Options, v string, _ int) { o.DHCHAPSecret = v }},
 	{"nr-io-queues", "i", kindInt, "number of I/O queues (default: one per CPU)", intSetter(func(o *fabrics.Options) **int { return &o.NrIOQueues })},
 	{"nr-write-queues", "W", kindInt, "number of write queues", intSetter(func(o *fabrics.Options) **int { return &o.NrWriteQueues })},
 	{"nr-poll-queues", "P", kindInt, "number of poll queues", intSetter(func(o *fabrics.Options) **int { return &o.NrPollQueues })},

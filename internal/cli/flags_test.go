@@ -121,6 +121,7 @@ func TestDryRunConnect(t *testing.T) {
 	} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			f := nvmftest.New(t, nvmftest.Empty)
+			f.Kernel.HostAuth = true // a kernel that uses -S, not 6.1's
 			dry := run(t, f, append(args, "--dry-run")...)
 			if dry.code != 0 || dry.stderr != "" || strings.Count(dry.stdout, "\n") != 1 {
 				t.Fatalf("%v", dry)

@@ -19,6 +19,10 @@ func (env *Env) commandOptions(c *cli.Context) (fabrics.Options, error) {
 	if err != nil {
 		return o, err
 	}
+	o.DHCHAPCtrlSecret = c.String("dhchap-ctrl-secret")
+	if err := withSecretFiles(c, &o); err != nil {
+		return o, err
+	}
 	return env.withIdentity(o, c.String("config"))
 }
 
@@ -133,6 +137,9 @@ func (env *Env) configuredTargets(jsonPath, context string, base fabrics.Options
 			continue
 		}
 		lo, err := optionsFrom(func(k string) (string, bool) { v, ok := vals[k]; return v, ok })
+		if err == nil {
+			err = withSecretFiles(nil, &lo)
+		}
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", where, err))
 			continue

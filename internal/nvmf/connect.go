@@ -17,13 +17,17 @@ var ErrAlreadyConnected = errors.New("already connected")
 // same subsystem at the same address for the same host; then it returns
 // that controller's name and an error matching ErrAlreadyConnected. So it
 // does when the kernel itself refuses the connect with EALREADY (another
-// process connected the path meanwhile).
+// process connected the path meanwhile). A secret the kernel cannot use
+// is refused first (CheckAuth).
 func (e *Edge) Connect(o fabrics.Options) (string, error) {
+	if err := e.CheckAuth(o); err != nil {
+		return "", err
+	}
 	if name, err := e.Connected(o); err != nil || name != "" {
 		return name, err
 	}
 	s := e.Log.begin()
-	reply, err := fabrics.Connect(e.Kernel, o)
+	reply, err := e.create(o)
 	if errors.Is(err, syscall.EALREADY) {
 		return e.kernelSaysConnected(o, err)
 	}

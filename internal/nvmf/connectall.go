@@ -320,12 +320,12 @@ func (e *Edge) ConnectPaths(ctx context.Context, r *Report) {
 			continue
 		}
 		s := e.Log.begin()
-		reply, err := fabrics.Connect(e.Kernel, p.Options)
+		reply, err := e.create(p.Options)
 		if err != nil && p.Options.Defaults["disable_sqflow"] && errors.Is(err, syscall.EINVAL) {
 			o := p.Options
 			o.DisableSQFlow = false
 			p.Options = o
-			reply, err = fabrics.Connect(e.Kernel, o)
+			reply, err = e.create(o)
 		}
 		switch {
 		case err == nil:

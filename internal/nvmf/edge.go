@@ -3,8 +3,10 @@ package nvmf
 import (
 	"fmt"
 	"io"
+	"sync"
 
 	"github.com/gonvme/gonvme/fabrics"
+	"github.com/gonvme/gonvme/internal/hostauth"
 	"github.com/gonvme/gonvme/internal/hostfs"
 	"github.com/gonvme/gonvme/internal/keyring"
 	"github.com/gonvme/gonvme/internal/sysfs"
@@ -51,6 +53,12 @@ type Edge struct {
 	// ConnectPaths and each delete of DeleteControllers how far the run
 	// has got. Calls come one at a time.
 	Progress func(Progress)
+	// AuthSupport says whether the kernel has DH-HMAC-CHAP host support;
+	// nil means hostauth.Probe of FS. It is asked once.
+	AuthSupport func() hostauth.Support
+
+	authOnce sync.Once
+	auth     hostauth.Support
 }
 
 // Progress is how far a run over many paths or controllers has got.

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"sync"
 
+	"github.com/gonvme/gonvme/dhchap"
 	"github.com/gonvme/gonvme/internal/kmsg"
 )
 
@@ -95,7 +96,7 @@ func (s span) lines() []string {
 				continue
 			}
 		}
-		out = append(out, r.Message)
+		out = append(out, dhchap.Redact(r.Message)) // the kernel logs "Invalid DH-CHAP secret DHHC-1:…"
 	}
 	return out
 }

@@ -220,6 +220,12 @@ type Kernel struct {
 	// Fail, when set, is asked about every write before it succeeds; a
 	// non-zero errno refuses it as the kernel would.
 	Fail func(opts map[string]string) syscall.Errno
+	// HostAuth makes the fake a kernel with DH-HMAC-CHAP host support
+	// (6.12 and later in Debian): new fabrics controllers get the
+	// dhchap_secret and dhchap_ctrl_secret attributes, showing the
+	// secrets or "none" as the kernel does. Without it the fake is 6.1,
+	// which ignores the secrets.
+	HostAuth bool
 	// OnCreate, when set, runs at the start of every write (for example to
 	// cancel a context at a chosen moment).
 	OnCreate func(opts map[string]string)
@@ -317,6 +323,9 @@ func (k *Kernel) Create(opts string) (fabrics.Reply, error) {
 		"cntlid": strconv.Itoa(k.cntlid), "model": "Linux", "serial": "fake" + strconv.Itoa(n),
 		"firmware_rev": "6.1.0-56", "kato": kato,
 	}
+	if k.HostAuth {
+		attrs["dhchap_secret"], attrs["dhchap_ctrl_secret"] = orNone(m["dhchap_secret"]), orNone(m["dhchap_ctrl_secret"])
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		k.t.Errorf("fake kernel: %v", err)
 		return fabrics.Reply{}, err
@@ -332,6 +341,13 @@ func (k *Kernel) Create(opts string) (fabrics.Reply, error) {
 		k.Journal.Log(fmt.Sprintf("nvme %s: new ctrl: NQN %q, addr %s:%s", name, m["nqn"], m["traddr"], m["trsvcid"]))
 	}
 	return fabrics.Reply{Instance: n, CntlID: k.cntlid}, nil
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return s
 }
 
 func hasKey(m map[string]string, k string) bool { _, ok := m[k]; return ok }
