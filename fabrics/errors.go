@@ -139,8 +139,8 @@ func explainConnect(transport string, errno syscall.Errno) (string, string) {
 		return "DH-HMAC-CHAP authentication failed: the target rejected the host key (dhchap_secret), or the controller failed to prove the controller key (dhchap_ctrl_secret)",
 			"use the keys the target holds for this host NQN; " + dmesgHint + " ('controller authentication failed' means the controller key)"
 	case ErrnoNoKey:
-		return "the target requires DH-HMAC-CHAP authentication from this host and no host key was given",
-			"give the host key (dhchap_secret) the target holds for this host NQN"
+		return "a key the connect needs is not there: with tls, no TLS PSK for this host and subsystem is in the keyring; without, the target requires DH-HMAC-CHAP authentication and no host key was given",
+			"insert the PSK (gonvme check-tls-key --insert), or give the host key (dhchap_secret) the target holds for this host NQN"
 	}
 	return "", dmesgHint
 }

@@ -19,6 +19,9 @@ func authNote(errno syscall.Errno, lines []string, o fabrics.Options) string {
 		return fmt.Sprintf("the kernel could not use the hash or DH group the target chose (%q): set the target's dhchap_hash to hmac(sha256), hmac(sha384) or hmac(sha512) "+
 			"and dhchap_dhgroup to null or ffdhe2048 to ffdhe8192, and check that this kernel has the crypto modules for it (dh_generic)", l)
 	}
+	if o.TLS && anyContains(lines, "no valid PSK found") {
+		return "" // a missing TLS PSK: tlsNote's
+	}
 	noKey := errno == fabrics.ErrnoNoKey || anyContains(lines, ": no key")
 	failed := errno == fabrics.ErrnoKeyRejected || anyContains(lines, ": authentication failed")
 	switch {

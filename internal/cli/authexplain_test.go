@@ -66,3 +66,12 @@ func TestAuthNote(t *testing.T) {
 		}
 	}
 }
+
+// ENOKEY under --tls with the kernel's "no valid PSK found" is a missing
+// TLS PSK (tlsNote's), not a missing DH-HMAC-CHAP key.
+func TestAuthNoteLeavesMissingPSKToTLS(t *testing.T) {
+	o := fabrics.Options{Transport: "tcp", NQN: "nqn.2026-11.io.gonvme:e2e-tls", HostNQN: "nqn.2026-11.io.gonvme:no-psk", TLS: true}
+	if note := authNote(fabrics.ErrnoNoKey, []string{"nvme nvme0: no valid PSK found"}, o); note != "" {
+		t.Fatalf("authNote = %q, want none", note)
+	}
+}
