@@ -9,20 +9,8 @@ import (
 	"github.com/gonvme/gonvme/internal/nvmf/nvmftest"
 )
 
-// raceConnect makes the fake kernel behave as if another process had just
-// connected subnqn: the controller name appears and the write gets
-// EALREADY.
 func raceConnect(t *testing.T, f *nvmftest.Fake, name, subnqn string) func(map[string]string) syscall.Errno {
-	return func(m map[string]string) syscall.Errno {
-		if m["nqn"] != subnqn {
-			return 0
-		}
-		f.AddController(t, name, map[string]string{
-			"transport": m["transport"], "address": "traddr=" + m["traddr"] + ",trsvcid=" + m["trsvcid"],
-			"subsysnqn": m["nqn"], "hostnqn": m["hostnqn"], "state": "live", "cntrltype": "io",
-		})
-		return syscall.EALREADY
-	}
+	return nvmftest.ConnectedFirst(t, f, name, subnqn, "live")
 }
 
 func TestKernelEALREADYNamesTheController(t *testing.T) {

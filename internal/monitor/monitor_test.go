@@ -190,19 +190,8 @@ func TestFailedPathRetriedAloneThroughTheSameDiscoveryController(t *testing.T) {
 	wantWrites(t, f, n, sub2+" "+addr1+" ctrl_loss_tmo=600")
 }
 
-// racer makes the fake kernel behave as if another process (a concurrent
-// connect-all) connected the path first.
 func racer(t *testing.T, f *nvmftest.Fake, name, subnqn string) func(map[string]string) syscall.Errno {
-	return func(m map[string]string) syscall.Errno {
-		if m["nqn"] != subnqn {
-			return 0
-		}
-		f.AddController(t, name, map[string]string{
-			"transport": m["transport"], "address": "traddr=" + m["traddr"] + ",trsvcid=" + m["trsvcid"],
-			"subsysnqn": m["nqn"], "hostnqn": m["hostnqn"], "state": "live", "cntrltype": "io",
-		})
-		return syscall.EALREADY
-	}
+	return nvmftest.ConnectedFirst(t, f, name, subnqn, "live")
 }
 
 func TestKernelEALREADYIsSuccess(t *testing.T) {

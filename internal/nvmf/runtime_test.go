@@ -15,19 +15,8 @@ import (
 	"github.com/gonvme/gonvme/internal/nvmf/nvmftest"
 )
 
-// racer makes the fake kernel behave as if another process connected the
-// path first: the controller appears in sysfs and the write gets EALREADY.
 func racer(t *testing.T, f *nvmftest.Fake, name, subnqn string) func(map[string]string) syscall.Errno {
-	return func(m map[string]string) syscall.Errno {
-		if m["nqn"] != subnqn {
-			return 0
-		}
-		f.AddController(t, name, map[string]string{
-			"transport": m["transport"], "address": "traddr=" + m["traddr"] + ",trsvcid=" + m["trsvcid"],
-			"subsysnqn": m["nqn"], "hostnqn": m["hostnqn"], "state": "connecting", "cntrltype": "io",
-		})
-		return syscall.EALREADY
-	}
+	return nvmftest.ConnectedFirst(t, f, name, subnqn, "connecting")
 }
 
 func TestConnectKernelEALREADYNamesTheController(t *testing.T) {

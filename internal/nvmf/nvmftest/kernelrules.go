@@ -3,6 +3,7 @@ package nvmftest
 import (
 	"regexp"
 	"syscall"
+	"testing"
 
 	"github.com/google/uuid"
 )
@@ -87,4 +88,20 @@ func (k *Kernel) refuse(m map[string]string) syscall.Errno {
 		return syscall.EINVAL
 	}
 	return 0
+}
+
+// ConnectedFirst is a Kernel.Fail that acts as if another process (a
+// concurrent connect-all) connected subnqn first: the controller name
+// appears in sysfs with state, and the write gets EALREADY.
+func ConnectedFirst(t testing.TB, f *Fake, name, subnqn, state string) func(map[string]string) syscall.Errno {
+	return func(m map[string]string) syscall.Errno {
+		if m["nqn"] != subnqn {
+			return 0
+		}
+		f.AddController(t, name, map[string]string{
+			"transport": m["transport"], "address": "traddr=" + m["traddr"] + ",trsvcid=" + m["trsvcid"],
+			"subsysnqn": m["nqn"], "hostnqn": m["hostnqn"], "state": state, "cntrltype": "io",
+		})
+		return syscall.EALREADY
+	}
 }
