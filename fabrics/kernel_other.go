@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"runtime"
 
-	"github.com/gonvme/gonvme/internal/hostfs"
+	"github.com/gonvme/gonvme/hostfs"
 )
 
 var errUnsupportedOS = fmt.Errorf("NVMe over Fabrics is unsupported on this OS (%s): %s exists only on Linux: %w", runtime.GOOS, DevicePath, errors.ErrUnsupported)

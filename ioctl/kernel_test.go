@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"testing"
 
-	"github.com/gonvme/gonvme/internal/hostfs"
+	"github.com/gonvme/gonvme/hostfs"
 	"github.com/gonvme/gonvme/internal/kfixtures"
 )
 

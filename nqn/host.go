@@ -12,7 +12,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/gonvme/gonvme/internal/hostfs"
+	"github.com/gonvme/gonvme/hostfs"
 )
 
 // Host identity files, the variables that override them, and the files a

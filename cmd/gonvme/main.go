@@ -7,8 +7,8 @@ import (
 	"context"
 	"os"
 
+	"github.com/gonvme/gonvme/hostfs"
 	"github.com/gonvme/gonvme/internal/cli"
-	"github.com/gonvme/gonvme/internal/hostfs"
 )
 
 // Set by the linker: -X main.version=… -X main.commit=….

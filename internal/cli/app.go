@@ -10,11 +10,11 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/gonvme/gonvme/hostfs"
 	"github.com/gonvme/gonvme/internal/compat"
-	"github.com/gonvme/gonvme/internal/hostfs"
 	"github.com/gonvme/gonvme/internal/netroute"
-	"github.com/gonvme/gonvme/internal/nvmf"
 	"github.com/gonvme/gonvme/nqn"
+	"github.com/gonvme/gonvme/nvmf"
 )
 
 // Exit statuses.

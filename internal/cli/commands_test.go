@@ -12,7 +12,7 @@ import (
 	"testing"
 
 	"github.com/gonvme/gonvme/internal/kfixtures"
-	"github.com/gonvme/gonvme/internal/nvmf/nvmftest"
+	"github.com/gonvme/gonvme/nvmftest"
 )
 
 // TestDiscoverMatchesNvmeCli compares with what nvme-cli 2.3 printed on

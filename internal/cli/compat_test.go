@@ -5,7 +5,7 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/gonvme/gonvme/internal/nvmf/nvmftest"
+	"github.com/gonvme/gonvme/nvmftest"
 )
 
 func TestListJSONGenericPathByProfile(t *testing.T) {

@@ -7,9 +7,9 @@ import (
 
 	"github.com/gonvme/gonvme/fabrics"
 	"github.com/gonvme/gonvme/internal/config"
-	"github.com/gonvme/gonvme/internal/keyring"
-	"github.com/gonvme/gonvme/internal/nvmf"
+	"github.com/gonvme/gonvme/keyring"
 	"github.com/gonvme/gonvme/nqn"
+	"github.com/gonvme/gonvme/nvmf"
 )
 
 // jsonConfig is config.json as one command read it: the hosts, without the

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gonvme/gonvme/internal/nvmf/nvmftest"
+	"github.com/gonvme/gonvme/nvmftest"
 )
 
 // tunedConfig gives test1's tcp port at 127.0.0.1:4420 settings of every

@@ -11,9 +11,9 @@ import (
 	"github.com/gonvme/gonvme/fabrics"
 	"github.com/gonvme/gonvme/internal/compat"
 	"github.com/gonvme/gonvme/internal/config"
-	"github.com/gonvme/gonvme/internal/nvmf"
 	"github.com/gonvme/gonvme/internal/render"
 	"github.com/gonvme/gonvme/nqn"
+	"github.com/gonvme/gonvme/nvmf"
 )
 
 func connectCommand(env *Env) *cli.Command {

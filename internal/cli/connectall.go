@@ -8,8 +8,8 @@ import (
 
 	"github.com/gonvme/gonvme/fabrics"
 	"github.com/gonvme/gonvme/internal/compat"
-	"github.com/gonvme/gonvme/internal/nvmf"
 	"github.com/gonvme/gonvme/internal/render"
+	"github.com/gonvme/gonvme/nvmf"
 )
 
 func connectAllCommand(env *Env) *cli.Command {

@@ -6,11 +6,11 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/gonvme/gonvme/internal/nvmf"
 	"github.com/gonvme/gonvme/internal/registry"
 	"github.com/gonvme/gonvme/internal/render"
-	"github.com/gonvme/gonvme/internal/sysfs"
 	"github.com/gonvme/gonvme/nqn"
+	"github.com/gonvme/gonvme/nvmf"
+	"github.com/gonvme/gonvme/topology"
 )
 
 func workersFlag() cli.Flag {
@@ -216,7 +216,7 @@ func splitList(v, flag string, check func(string) error) ([]string, error) {
 // checkDeviceName accepts a controller (nvme0) or a namespace block
 // device (nvme0n1).
 func checkDeviceName(s string) error {
-	if _, _, ok := sysfs.SplitNamespaceName(s); ok {
+	if _, _, ok := topology.SplitNamespaceName(s); ok {
 		return nil
 	}
 	rest, ok := strings.CutPrefix(s, "nvme")
@@ -229,7 +229,7 @@ func checkDeviceName(s string) error {
 // splitNamespaces separates namespace device names from controller names.
 func splitNamespaces(devs []string) (ctrls, namespaces []string) {
 	for _, d := range devs {
-		if _, _, ok := sysfs.SplitNamespaceName(d); ok {
+		if _, _, ok := topology.SplitNamespaceName(d); ok {
 			namespaces = append(namespaces, d)
 		} else {
 			ctrls = append(ctrls, d)

@@ -8,8 +8,8 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/gonvme/gonvme/internal/config"
-	"github.com/gonvme/gonvme/internal/nvmf"
 	"github.com/gonvme/gonvme/internal/render"
+	"github.com/gonvme/gonvme/nvmf"
 )
 
 // refuseDiscovery are the nvme-cli flags discover and connect-all refuse.

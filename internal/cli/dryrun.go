@@ -7,7 +7,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/gonvme/gonvme/fabrics"
-	"github.com/gonvme/gonvme/internal/nvmf"
+	"github.com/gonvme/gonvme/nvmf"
 )
 
 // dryRunFlag is gonvme's own --dry-run.

@@ -9,9 +9,9 @@ import (
 
 	"github.com/gonvme/gonvme/fabrics"
 	"github.com/gonvme/gonvme/internal/doctor"
-	"github.com/gonvme/gonvme/internal/kmsg"
-	"github.com/gonvme/gonvme/internal/nvmf"
 	"github.com/gonvme/gonvme/internal/render"
+	"github.com/gonvme/gonvme/kmsg"
+	"github.com/gonvme/gonvme/nvmf"
 )
 
 // KernelLogSource is an open kernel log (kmsg.Journal).

@@ -6,7 +6,7 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/gonvme/gonvme/internal/nvmf/nvmftest"
+	"github.com/gonvme/gonvme/nvmftest"
 )
 
 func TestConnectEIOListsOfferedNQNs(t *testing.T) {

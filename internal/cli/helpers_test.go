@@ -9,8 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gonvme/gonvme/internal/nvmf/nvmftest"
 	"github.com/gonvme/gonvme/internal/textdiff"
+	"github.com/gonvme/gonvme/nvmftest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")

@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gonvme/gonvme/internal/nvmf/nvmftest"
 	"github.com/gonvme/gonvme/nqn"
+	"github.com/gonvme/gonvme/nvmftest"
 )
 
 // writtenIDs returns the hostnqn and hostid of every option string the

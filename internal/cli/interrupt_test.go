@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gonvme/gonvme/internal/nvmf/nvmftest"
+	"github.com/gonvme/gonvme/nvmftest"
 )
 
 // TestInterruptHelper is the child process of TestSecondSignalEndsTheProcess.

@@ -7,10 +7,10 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/gonvme/gonvme/internal/compat"
-	"github.com/gonvme/gonvme/internal/nvmf"
 	"github.com/gonvme/gonvme/internal/render"
-	"github.com/gonvme/gonvme/internal/sysfs"
 	"github.com/gonvme/gonvme/nqn"
+	"github.com/gonvme/gonvme/nvmf"
+	"github.com/gonvme/gonvme/topology"
 )
 
 // topologyCommand is the shape of list and list-subsys: -o and -v, no
@@ -18,8 +18,8 @@ import (
 // scan of what the command shows (view, or the whole topology with -v or
 // an argument), then show. beside, when set, runs while the scan does, and
 // show gets what it returns.
-func topologyCommand[T any](env *Env, name, usage, argsUsage string, checkArgs func(*cli.Context) error, view sysfs.View, beside func() T,
-	show func(c *cli.Context, format string, topo *sysfs.Topology, host render.HostIdent, extra T) error) *cli.Command {
+func topologyCommand[T any](env *Env, name, usage, argsUsage string, checkArgs func(*cli.Context) error, view topology.View, beside func() T,
+	show func(c *cli.Context, format string, topo *topology.Topology, host render.HostIdent, extra T) error) *cli.Command {
 	if checkArgs == nil {
 		checkArgs = noArgs
 	}
@@ -46,7 +46,7 @@ func topologyCommand[T any](env *Env, name, usage, argsUsage string, checkArgs f
 			}
 			scan := view
 			if c.Bool("verbose") || c.NArg() > 0 || fv == 2 { // version 2 is verbose JSON
-				scan = sysfs.Everything
+				scan = topology.Everything
 			}
 			var extra T
 			done := make(chan struct{})
@@ -78,8 +78,8 @@ func listCommand(env *Env) *cli.Command {
 		}
 		return env.Edge.IdentifyNamespaces(names)
 	}
-	return topologyCommand(env, "list", "list NVMe namespaces (block devices)", "", nil, sysfs.NamespacesView, identify,
-		func(c *cli.Context, format string, topo *sysfs.Topology, host render.HostIdent, ids map[string]nvmf.Identity) error {
+	return topologyCommand(env, "list", "list NVMe namespaces (block devices)", "", nil, topology.NamespacesView, identify,
+		func(c *cli.Context, format string, topo *topology.Topology, host render.HostIdent, ids map[string]nvmf.Identity) error {
 			devs := env.Edge.Devices(topo, ids)
 			p := env.profile
 			fv, _ := env.formatVersion(c)
@@ -99,8 +99,8 @@ func listCommand(env *Env) *cli.Command {
 func listSubsysCommand(env *Env) *cli.Command {
 	return topologyCommand[struct{}](env, "list-subsys",
 		"list NVMe subsystems and the paths (controllers) to each; with a namespace DEVICE, only the paths to it and their ANA state",
-		"[DEVICE]", oneNamespaceArg, sysfs.SubsystemsView, nil,
-		func(c *cli.Context, format string, topo *sysfs.Topology, host render.HostIdent, _ struct{}) error {
+		"[DEVICE]", oneNamespaceArg, topology.SubsystemsView, nil,
+		func(c *cli.Context, format string, topo *topology.Topology, host render.HostIdent, _ struct{}) error {
 			p := env.profile
 			fv, _ := env.formatVersion(c)
 			if dev := c.Args().First(); dev != "" {
@@ -124,7 +124,7 @@ func oneNamespaceArg(c *cli.Context) error {
 		return nil
 	case 1:
 		dev := c.Args().First()
-		if _, _, ok := sysfs.SplitNamespaceName(path.Base(dev)); !ok {
+		if _, _, ok := topology.SplitNamespaceName(path.Base(dev)); !ok {
 			return usageErrorf("invalid device name %q: expected a namespace block device such as nvme0n1 or /dev/nvme0n1", dev)
 		}
 		return nil

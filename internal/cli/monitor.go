@@ -12,9 +12,9 @@ import (
 
 	"github.com/gonvme/gonvme/internal/config"
 	"github.com/gonvme/gonvme/internal/monitor"
-	"github.com/gonvme/gonvme/internal/nvmf"
 	"github.com/gonvme/gonvme/internal/sdnotify"
 	"github.com/gonvme/gonvme/internal/uevent"
+	"github.com/gonvme/gonvme/nvmf"
 )
 
 // MonitorHooks replace what `gonvme monitor` takes from the host, in tests.

@@ -9,9 +9,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gonvme/gonvme/internal/nvmf/nvmftest"
 	"github.com/gonvme/gonvme/internal/registry"
 	"github.com/gonvme/gonvme/internal/uevent"
+	"github.com/gonvme/gonvme/nvmftest"
 )
 
 // fakeUevents is a kernel event source the test feeds.

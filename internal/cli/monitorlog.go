@@ -10,10 +10,10 @@ import (
 	"time"
 
 	"github.com/gonvme/gonvme/internal/monitor"
-	"github.com/gonvme/gonvme/internal/nvmf"
 	"github.com/gonvme/gonvme/internal/registry"
 	"github.com/gonvme/gonvme/internal/render"
 	"github.com/gonvme/gonvme/internal/sdnotify"
+	"github.com/gonvme/gonvme/nvmf"
 )
 
 // monitorStatusPath is where a running monitor keeps its state.

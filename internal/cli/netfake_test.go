@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/gonvme/gonvme/internal/netroute"
-	"github.com/gonvme/gonvme/internal/nvmf/nvmftest"
+	"github.com/gonvme/gonvme/nvmftest"
 )
 
 // guestNet is the 6.1 guest's network as captured by

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/gonvme/gonvme/internal/nvmf"
+	"github.com/gonvme/gonvme/nvmf"
 )
 
 // progressLine draws how far a run over many paths or controllers has got

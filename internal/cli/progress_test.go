@@ -6,8 +6,8 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/gonvme/gonvme/internal/nvmf"
-	"github.com/gonvme/gonvme/internal/nvmf/nvmftest"
+	"github.com/gonvme/gonvme/nvmf"
+	"github.com/gonvme/gonvme/nvmftest"
 )
 
 func TestProgressText(t *testing.T) {

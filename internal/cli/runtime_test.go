@@ -6,7 +6,7 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/gonvme/gonvme/internal/nvmf/nvmftest"
+	"github.com/gonvme/gonvme/nvmftest"
 )
 
 func raceConnect(t *testing.T, f *nvmftest.Fake, name, subnqn string) func(map[string]string) syscall.Errno {

@@ -12,7 +12,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gonvme/gonvme/internal/hostfs"
+	"github.com/gonvme/gonvme/hostfs"
 )
 
 // targetRoot is a host root with an emulated configfs and a device.

@@ -10,8 +10,8 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/gonvme/gonvme/internal/keyring"
 	"github.com/gonvme/gonvme/internal/tlspsk"
+	"github.com/gonvme/gonvme/keyring"
 	"github.com/gonvme/gonvme/nqn"
 )
 

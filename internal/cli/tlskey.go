@@ -8,7 +8,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/gonvme/gonvme/fabrics"
-	"github.com/gonvme/gonvme/internal/keyring"
+	"github.com/gonvme/gonvme/keyring"
 )
 
 // defaultTLSKeyring is the keyring the kernel and nvme-cli keep NVMe TLS

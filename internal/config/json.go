@@ -9,7 +9,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/gonvme/gonvme/internal/hostfs"
+	"github.com/gonvme/gonvme/hostfs"
 	"github.com/gonvme/gonvme/nqn"
 	"github.com/gonvme/gonvme/optstring"
 )

@@ -6,10 +6,10 @@ import (
 	"net/netip"
 
 	"github.com/gonvme/gonvme/fabrics"
-	"github.com/gonvme/gonvme/internal/hostfs"
+	"github.com/gonvme/gonvme/hostfs"
 	"github.com/gonvme/gonvme/internal/netroute"
-	"github.com/gonvme/gonvme/internal/nvmf"
 	"github.com/gonvme/gonvme/internal/rdma"
+	"github.com/gonvme/gonvme/nvmf"
 )
 
 // Probes are doctor's edges to the host. The privileged ones (Supported,

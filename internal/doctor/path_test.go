@@ -8,7 +8,7 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/gonvme/gonvme/internal/hostfs"
+	"github.com/gonvme/gonvme/hostfs"
 	"github.com/gonvme/gonvme/internal/netroute"
 	"github.com/gonvme/gonvme/internal/rdma"
 )

@@ -8,7 +8,7 @@ import (
 	"syscall"
 
 	"github.com/gonvme/gonvme/discovery"
-	"github.com/gonvme/gonvme/internal/nvmf"
+	"github.com/gonvme/gonvme/nvmf"
 )
 
 // TCPCheck judges a TCP connection attempt to addr ("host:port").

@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/gonvme/gonvme/discovery"
-	"github.com/gonvme/gonvme/internal/nvmf"
+	"github.com/gonvme/gonvme/nvmf"
 )
 
 // The discovery log the 6.1 guest's target served over RDMA (test1 and

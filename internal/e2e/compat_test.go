@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/gonvme/gonvme/internal/compat"
-	"github.com/gonvme/gonvme/internal/sysfs"
+	"github.com/gonvme/gonvme/topology"
 )
 
 // gonvmeAs runs gonvme with the output profile of nvme-cli version.
@@ -103,7 +103,7 @@ func firstNamespace(t *testing.T) string {
 		t.Fatal(err)
 	}
 	for _, e := range ents {
-		if _, _, ok := sysfs.SplitNamespaceName(e.Name()); ok {
+		if _, _, ok := topology.SplitNamespaceName(e.Name()); ok {
 			return e.Name()
 		}
 	}
@@ -121,7 +121,7 @@ func settleNamespaces(t *testing.T) {
 		ready := true
 		ents, _ := os.ReadDir("/sys/block")
 		for _, e := range ents {
-			inst, ns, ok := sysfs.SplitNamespaceName(e.Name())
+			inst, ns, ok := topology.SplitNamespaceName(e.Name())
 			if !ok {
 				continue
 			}

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gonvme/gonvme/internal/keyring"
+	"github.com/gonvme/gonvme/keyring"
 )
 
 // ctrlAttrs is what sysfs says of a controller's connect options: every

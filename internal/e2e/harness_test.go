@@ -16,7 +16,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gonvme/gonvme/internal/kmsg"
+	"github.com/gonvme/gonvme/kmsg"
 	"github.com/gonvme/gonvme/nvmet"
 )
 

@@ -12,7 +12,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/gonvme/gonvme/internal/keyring"
+	"github.com/gonvme/gonvme/keyring"
 )
 
 const (

@@ -7,7 +7,7 @@ import (
 	"sort"
 	"time"
 
-	"github.com/gonvme/gonvme/internal/nvmf"
+	"github.com/gonvme/gonvme/nvmf"
 )
 
 // LogChanged makes the target whose walk read discovery controller device

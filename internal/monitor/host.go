@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/gonvme/gonvme/internal/nvmf"
-	"github.com/gonvme/gonvme/internal/sysfs"
+	"github.com/gonvme/gonvme/nvmf"
+	"github.com/gonvme/gonvme/topology"
 )
 
 // Clock tells the time.
@@ -47,7 +47,7 @@ func (h edgeHost) ConnectPaths(ctx context.Context, r *nvmf.Report) { h.e.Connec
 func (h edgeHost) Delete(name string) error { return h.e.Delete(name) }
 
 func (h edgeHost) State(name string) (string, error) {
-	v, err := h.e.FS.ReadAttr(sysfs.ControllerClass + "/" + name + "/state")
+	v, err := h.e.FS.ReadAttr(topology.ControllerClass + "/" + name + "/state")
 	if err != nil {
 		return "", fmt.Errorf("reading the state of %s: %w", name, err)
 	}

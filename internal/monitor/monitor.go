@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/gonvme/gonvme/fabrics"
-	"github.com/gonvme/gonvme/internal/nvmf"
+	"github.com/gonvme/gonvme/nvmf"
 )
 
 // discoveryCtrlLossTmo keeps the monitor's discovery controllers through

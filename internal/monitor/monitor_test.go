@@ -10,8 +10,8 @@ import (
 
 	"github.com/gonvme/gonvme/fabrics"
 	"github.com/gonvme/gonvme/internal/monitor"
-	"github.com/gonvme/gonvme/internal/nvmf"
-	"github.com/gonvme/gonvme/internal/nvmf/nvmftest"
+	"github.com/gonvme/gonvme/nvmf"
+	"github.com/gonvme/gonvme/nvmftest"
 )
 
 const (

@@ -6,7 +6,7 @@ import (
 	"slices"
 
 	"github.com/gonvme/gonvme/fabrics"
-	"github.com/gonvme/gonvme/internal/nvmf"
+	"github.com/gonvme/gonvme/nvmf"
 )
 
 // pathKey identifies an I/O path across walks.

@@ -7,9 +7,9 @@ import (
 
 	"github.com/gonvme/gonvme/fabrics"
 	"github.com/gonvme/gonvme/internal/monitor"
-	"github.com/gonvme/gonvme/internal/nvmf"
-	"github.com/gonvme/gonvme/internal/nvmf/nvmftest"
 	"github.com/gonvme/gonvme/internal/uevent"
+	"github.com/gonvme/gonvme/nvmf"
+	"github.com/gonvme/gonvme/nvmftest"
 )
 
 func staleMonitor(f *nvmftest.Fake, targets ...nvmf.Target) *monitor.Monitor {

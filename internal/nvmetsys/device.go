@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/gonvme/gonvme/internal/hostfs"
+	"github.com/gonvme/gonvme/hostfs"
 )
 
 // CheckDevice reports whether path can back a namespace: a block device

@@ -6,7 +6,7 @@ import (
 	"os"
 	"strings"
 
-	"github.com/gonvme/gonvme/internal/hostfs"
+	"github.com/gonvme/gonvme/hostfs"
 )
 
 // ConfigfsDir is where configfs is mounted.

@@ -7,7 +7,7 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/gonvme/gonvme/internal/hostfs"
+	"github.com/gonvme/gonvme/hostfs"
 )
 
 // The 6.1 guest's sysfs: soft-RoCE rxe0 on veth0 (169.254.99.1/16),

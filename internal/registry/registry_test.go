@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gonvme/gonvme/internal/hostfs"
+	"github.com/gonvme/gonvme/hostfs"
 	"github.com/gonvme/gonvme/internal/registry"
 )
 

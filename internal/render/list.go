@@ -10,7 +10,7 @@ import (
 	"strings"
 
 	"github.com/gonvme/gonvme/internal/compat"
-	"github.com/gonvme/gonvme/internal/sysfs"
+	"github.com/gonvme/gonvme/topology"
 )
 
 // Device is one namespace block device as `nvme list` shows it. The sizes
@@ -76,7 +76,7 @@ func (d Device) format() string {
 // and subsystem (see view), the multipath namespaces, then each
 // controller's own. Devices the topology does not know go last, in their
 // order.
-func SortDevices(p compat.Profile, host HostIdent, t *sysfs.Topology, devs []Device) {
+func SortDevices(p compat.Profile, host HostIdent, t *topology.Topology, devs []Device) {
 	rank := map[string]int{}
 	v := newView(p, host, t, nil)
 	for _, h := range v.hosts {

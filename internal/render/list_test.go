@@ -11,11 +11,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gonvme/gonvme/hostfs"
 	"github.com/gonvme/gonvme/internal/compat"
-	"github.com/gonvme/gonvme/internal/hostfs"
 	"github.com/gonvme/gonvme/internal/kfixtures"
-	"github.com/gonvme/gonvme/internal/sysfs"
 	"github.com/gonvme/gonvme/internal/textdiff"
+	"github.com/gonvme/gonvme/topology"
 )
 
 // p23 is nvme-cli 2.3, the release the 6.1 fixtures were captured with.
@@ -47,7 +47,7 @@ func lineDiff(want, got []byte) string { return textdiff.FirstLine(string(want),
 // scenario is a host described by a .tree file: a sysfs topology, the
 // host identity, and Identify Namespace figures for its namespaces.
 type scenario struct {
-	topo *sysfs.Topology
+	topo *topology.Topology
 	host HostIdent
 	devs []Device
 }
@@ -100,7 +100,7 @@ func loadTree(t *testing.T, name string) scenario {
 		t.Fatal(err)
 	}
 	fs := hostfs.New(root)
-	topo, err := sysfs.Scan(fs)
+	topo, err := topology.Scan(fs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,14 +126,14 @@ func loadTree(t *testing.T, name string) scenario {
 // (false: the namespace cannot be identified and is left out) and the
 // identity strings nvme-cli uses: the subsystem's for a multipath
 // namespace, the controller's for a controller's own.
-func devicesOf(t *sysfs.Topology, identify func(name string) (Device, bool)) []Device {
+func devicesOf(t *topology.Topology, identify func(name string) (Device, bool)) []Device {
 	var devs []Device
-	add := func(ns sysfs.Namespace, fw, model, serial string) {
+	add := func(ns topology.Namespace, fw, model, serial string) {
 		d, ok := identify(ns.Name)
 		if !ok {
 			return
 		}
-		d.DevicePath, d.GenericPath = "/dev/"+ns.Name, "/dev/"+sysfs.GenericName(ns.Name)
+		d.DevicePath, d.GenericPath = "/dev/"+ns.Name, "/dev/"+topology.GenericName(ns.Name)
 		d.Firmware, d.ModelNumber, d.SerialNumber = fw, model, serial
 		devs = append(devs, d)
 	}
@@ -186,7 +186,7 @@ func TestKernelFixtures(t *testing.T) {
 func testKernelFixtures(t *testing.T, k kfixtures.Kernel) {
 	root := k.Dir
 	fs := hostfs.New(root)
-	topo, err := sysfs.Scan(fs)
+	topo, err := topology.Scan(fs)
 	if err != nil {
 		t.Fatal(err)
 	}

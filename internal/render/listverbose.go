@@ -9,7 +9,7 @@ import (
 	"strings"
 
 	"github.com/gonvme/gonvme/internal/compat"
-	"github.com/gonvme/gonvme/internal/sysfs"
+	"github.com/gonvme/gonvme/topology"
 )
 
 // ListVerboseHost writes `nvme list -v` as the profile's nvme-cli prints
@@ -19,7 +19,7 @@ import (
 // without controllers are placed under host, the host's own identity.
 // Before 2.6 the rows follow libnvme's tree; from 2.6 each table is in
 // name order (compat.ListSorted).
-func ListVerboseHost(w io.Writer, p compat.Profile, host HostIdent, t *sysfs.Topology, devs []Device) error {
+func ListVerboseHost(w io.Writer, p compat.Profile, host HostIdent, t *topology.Topology, devs []Device) error {
 	byName := devicesByName(devs)
 	v := newView(p, host, t, keepFunc(func(name string) bool { _, ok := byName[name]; return ok }))
 	var b bytes.Buffer
@@ -123,7 +123,7 @@ func writeDashes(b *bytes.Buffer, widths []int) {
 }
 
 // cntlid is the controller's "cntlid" attribute as libnvme reads it.
-func cntlid(c *sysfs.Controller) string {
+func cntlid(c *topology.Controller) string {
 	if c.CntlID < 0 {
 		return ""
 	}

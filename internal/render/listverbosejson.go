@@ -4,7 +4,7 @@ import (
 	"io"
 
 	"github.com/gonvme/gonvme/internal/compat"
-	"github.com/gonvme/gonvme/internal/sysfs"
+	"github.com/gonvme/gonvme/topology"
 )
 
 // ListVerboseJSONHost writes `nvme list -v -o json` as the profile's
@@ -16,14 +16,14 @@ import (
 // "PhysicalSize","SectorSize"}]}]}]}. Namespaces and subsystems without
 // controllers are placed as for ListVerboseHost. byPath asks for the
 // layout of compat.VerboseJSONByPath instead.
-func ListVerboseJSONHost(w io.Writer, p compat.Profile, host HostIdent, t *sysfs.Topology, devs []Device, byPath bool) error {
+func ListVerboseJSONHost(w io.Writer, p compat.Profile, host HostIdent, t *topology.Topology, devs []Device, byPath bool) error {
 	byName := devicesByName(devs)
 	v := newView(p, host, t, keepFunc(func(name string) bool { _, ok := byName[name]; return ok }))
 	nsObj := func(name string) jsonObject {
 		d := byName[name]
 		o := jsonObject{{"NameSpace", name}}
 		if p.Has(compat.VerboseGeneric) {
-			o = append(o, jsonField{"Generic", sysfs.GenericName(name)})
+			o = append(o, jsonField{"Generic", topology.GenericName(name)})
 		}
 		return append(o, jsonObject{
 			{"NSID", d.NameSpace},
@@ -88,7 +88,7 @@ func ListVerboseJSONHost(w io.Writer, p compat.Profile, host HostIdent, t *sysfs
 
 // ctrlFields are a controller's keys in `list -v -o json`, from
 // "Controller" to "Slot".
-func ctrlFields(p compat.Profile, c *sysfs.Controller) jsonObject {
+func ctrlFields(p compat.Profile, c *topology.Controller) jsonObject {
 	o := jsonObject{{"Controller", c.Name}}
 	if p.Has(compat.VerboseCntlid) {
 		var id any // JSON null: libnvme found no cntlid attribute

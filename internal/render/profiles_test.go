@@ -10,9 +10,9 @@ import (
 	"testing"
 
 	"github.com/gonvme/gonvme/discovery"
+	"github.com/gonvme/gonvme/hostfs"
 	"github.com/gonvme/gonvme/internal/compat"
-	"github.com/gonvme/gonvme/internal/hostfs"
-	"github.com/gonvme/gonvme/internal/sysfs"
+	"github.com/gonvme/gonvme/topology"
 )
 
 // TestProfilesGolden renders the 6.1 fixtures (testdata/kernel/6.1) in
@@ -27,7 +27,7 @@ func TestProfilesGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	fs := hostfs.New(root)
-	topo, err := sysfs.Scan(fs)
+	topo, err := topology.Scan(fs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +111,7 @@ func TestProfile23IsTheFixture(t *testing.T) {
 
 // fixtureDevices stands sysfs sizes in for Identify Namespace (nvmet
 // namespaces report NUSE = NSZE), as TestKernelFixtures does.
-func fixtureDevices(topo *sysfs.Topology) []Device {
+func fixtureDevices(topo *topology.Topology) []Device {
 	return devicesOf(topo, func(name string) (Device, bool) {
 		for _, s := range topo.Subsystems {
 			for _, ns := range s.Namespaces {
@@ -128,7 +128,7 @@ func fixtureDevices(topo *sysfs.Topology) []Device {
 // writeSections renders every command gonvme reproduces in profile p, each
 // after a "=== command" line: list-subsys DEVICE of device, and discover
 // of rdma and tcp unless they are nil.
-func writeSections(t *testing.T, out *bytes.Buffer, p compat.Profile, host HostIdent, topo *sysfs.Topology, devs []Device, device string, rdma, tcp *discovery.Log) {
+func writeSections(t *testing.T, out *bytes.Buffer, p compat.Profile, host HostIdent, topo *topology.Topology, devs []Device, device string, rdma, tcp *discovery.Log) {
 	t.Helper()
 	sections := []struct {
 		name string

@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/gonvme/gonvme/internal/compat"
-	"github.com/gonvme/gonvme/internal/sysfs"
+	"github.com/gonvme/gonvme/topology"
 )
 
 // HostIdent is the host's default identity, from /etc/nvme/hostnqn and
@@ -26,7 +26,7 @@ type HostIdent struct{ HostNQN, HostID string }
 // namespace (one per controller that has one, with a trailing space where
 // the ANA state is left empty); otherwise, and from 2.5 always, it lists
 // its controllers. verbose is -v, which from 2.11 adds attribute lines.
-func SubsysText(w io.Writer, p compat.Profile, host HostIdent, t *sysfs.Topology, verbose bool) error {
+func SubsysText(w io.Writer, p compat.Profile, host HostIdent, t *topology.Topology, verbose bool) error {
 	return subsysText(w, p, newView(p, host, t, nil), false, verbose)
 }
 
@@ -35,7 +35,7 @@ func SubsysText(w io.Writer, p compat.Profile, host HostIdent, t *sysfs.Topology
 // [{"Name","Transport","Address","State"}]}]}], the subsystem keys
 // between NQN and Paths depending on the release and on verbose. HostID
 // is left out for a host without one.
-func SubsysJSON(w io.Writer, p compat.Profile, host HostIdent, t *sysfs.Topology, verbose bool) error {
+func SubsysJSON(w io.Writer, p compat.Profile, host HostIdent, t *topology.Topology, verbose bool) error {
 	return subsysJSON(w, p, newView(p, host, t, nil), false, verbose)
 }
 
@@ -43,7 +43,7 @@ func SubsysJSON(w io.Writer, p compat.Profile, host HostIdent, t *sysfs.Topology
 // the namespace block device (a name such as "nvme0n1" or a path such as
 // "/dev/nvme0n1") and the paths to that namespace, each followed by its ANA
 // state.
-func SubsysDeviceText(w io.Writer, p compat.Profile, host HostIdent, t *sysfs.Topology, device string, verbose bool) error {
+func SubsysDeviceText(w io.Writer, p compat.Profile, host HostIdent, t *topology.Topology, device string, verbose bool) error {
 	f, err := newDeviceFilter(device)
 	if err != nil {
 		return err
@@ -52,7 +52,7 @@ func SubsysDeviceText(w io.Writer, p compat.Profile, host HostIdent, t *sysfs.To
 }
 
 // SubsysDeviceJSON is SubsysDeviceText's JSON form: paths gain "ANAState".
-func SubsysDeviceJSON(w io.Writer, p compat.Profile, host HostIdent, t *sysfs.Topology, device string, verbose bool) error {
+func SubsysDeviceJSON(w io.Writer, p compat.Profile, host HostIdent, t *topology.Topology, device string, verbose bool) error {
 	f, err := newDeviceFilter(device)
 	if err != nil {
 		return err
@@ -138,7 +138,7 @@ func subsysJSON(w io.Writer, p compat.Profile, v *view, showANA, verbose bool) e
 				continue
 			}
 			paths := jsonArray{}
-			pathObj := func(c *sysfs.Controller) jsonObject {
+			pathObj := func(c *topology.Controller) jsonObject {
 				return jsonObject{
 					{"Name", c.Name},
 					{"Transport", c.Transport},

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gonvme/gonvme/internal/sysfs"
+	"github.com/gonvme/gonvme/topology"
 )
 
 func TestSubsysGolden(t *testing.T) {
@@ -33,11 +33,11 @@ func TestSubsysDeviceGolden(t *testing.T) {
 func TestSubsysDeviceInvalid(t *testing.T) {
 	for _, dev := range []string{"", "nvme0", "/dev/sda", "nvme0c0n1"} {
 		var b bytes.Buffer
-		err := SubsysDeviceText(&b, p23, HostIdent{}, &sysfs.Topology{}, dev, false)
+		err := SubsysDeviceText(&b, p23, HostIdent{}, &topology.Topology{}, dev, false)
 		if err == nil || !strings.Contains(err.Error(), "nvme0n1") || b.Len() != 0 {
 			t.Errorf("SubsysDeviceText(%q) = %v, output %q; want an error suggesting nvme0n1 and no output", dev, err, b.String())
 		}
-		if err := SubsysDeviceJSON(&b, p23, HostIdent{}, &sysfs.Topology{}, dev, false); err == nil {
+		if err := SubsysDeviceJSON(&b, p23, HostIdent{}, &topology.Topology{}, dev, false); err == nil {
 			t.Errorf("SubsysDeviceJSON(%q): no error", dev)
 		}
 	}
@@ -46,10 +46,10 @@ func TestSubsysDeviceInvalid(t *testing.T) {
 func TestSubsysControllerWithoutHostNQN(t *testing.T) {
 	// A kernel without the hostnqn attribute: controllers go to the
 	// default host, which JSON prints without HostID when it has none.
-	topo := &sysfs.Topology{
-		Controllers: []*sysfs.Controller{{Name: "nvme0", Transport: "rdma", RawAddress: "traddr=1.2.3.4,trsvcid=4420",
+	topo := &topology.Topology{
+		Controllers: []*topology.Controller{{Name: "nvme0", Transport: "rdma", RawAddress: "traddr=1.2.3.4,trsvcid=4420",
 			SubsysNQN: "nqn.2023-01.io.example:s", State: "live", Subsystem: "nvme-subsys0"}},
-		Subsystems: []*sysfs.Subsystem{{Name: "nvme-subsys0", NQN: "nqn.2023-01.io.example:s", Controllers: []string{"nvme0"}}},
+		Subsystems: []*topology.Subsystem{{Name: "nvme-subsys0", NQN: "nqn.2023-01.io.example:s", Controllers: []string{"nvme0"}}},
 	}
 	var b bytes.Buffer
 	if err := SubsysJSON(&b, p23, HostIdent{HostNQN: "nqn.2014-08.org.nvmexpress:uuid:1"}, topo, false); err != nil {

@@ -7,10 +7,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gonvme/gonvme/hostfs"
 	"github.com/gonvme/gonvme/internal/compat"
-	"github.com/gonvme/gonvme/internal/hostfs"
 	"github.com/gonvme/gonvme/internal/kfixtures"
-	"github.com/gonvme/gonvme/internal/sysfs"
+	"github.com/gonvme/gonvme/topology"
 )
 
 // TestSuiteFixtures renders each captured kernel's topology and discovery
@@ -34,7 +34,7 @@ func TestSuiteFixtures(t *testing.T) {
 		}
 		p := compat.New(v)
 		fs := hostfs.New(k.Dir)
-		topo, err := sysfs.Scan(fs)
+		topo, err := topology.Scan(fs)
 		if err != nil {
 			t.Fatal(err)
 		}

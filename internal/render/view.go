@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/gonvme/gonvme/internal/compat"
-	"github.com/gonvme/gonvme/internal/sysfs"
+	"github.com/gonvme/gonvme/topology"
 )
 
 // view is the host → subsystem → controller/namespace → path tree that
@@ -36,24 +36,24 @@ type viewHost struct {
 
 type viewSubsys struct {
 	name, nqn  string
-	sub        *sysfs.Subsystem // attributes; empty when sysfs has none
+	sub        *topology.Subsystem // attributes; empty when sysfs has none
 	ctrls      []*viewCtrl
 	namespaces []*viewNS
 }
 
 type viewCtrl struct {
-	c          *sysfs.Controller
-	namespaces []sysfs.Namespace // the controller's own (multipath off)
+	c          *topology.Controller
+	namespaces []topology.Namespace // the controller's own (multipath off)
 	paths      []*viewPath
 }
 
 type viewNS struct {
-	ns    sysfs.Namespace
+	ns    topology.Namespace
 	paths []*viewPath
 }
 
 type viewPath struct {
-	path sysfs.PathNamespace
+	path topology.PathNamespace
 	ctrl *viewCtrl
 	ns   *viewNS // nil when the path's namespace is not listed
 }
@@ -82,7 +82,7 @@ type deviceFilter struct {
 
 func newDeviceFilter(device string) (*deviceFilter, error) {
 	name := path.Base(device)
-	i, _, ok := sysfs.SplitNamespaceName(name)
+	i, _, ok := topology.SplitNamespaceName(name)
 	if !ok {
 		return nil, fmt.Errorf("invalid device name %q: expected a namespace block device such as nvme0n1 or /dev/nvme0n1", device)
 	}
@@ -99,15 +99,15 @@ type keepFunc func(name string) bool
 func (keepFunc) subsystem(string) bool        { return true }
 func (k keepFunc) namespace(name string) bool { return k(name) }
 
-func newView(p compat.Profile, host HostIdent, t *sysfs.Topology, f filter) *view {
+func newView(p compat.Profile, host HostIdent, t *topology.Topology, f filter) *view {
 	v := &view{host: host, fwd: p.Has(compat.TreeForward)}
 	ctrls := slices.Clone(t.Controllers)
-	slices.SortFunc(ctrls, func(a, b *sysfs.Controller) int { return strings.Compare(a.Name, b.Name) })
+	slices.SortFunc(ctrls, func(a, b *topology.Controller) int { return strings.Compare(a.Name, b.Name) })
 	for _, c := range ctrls {
 		v.addController(c, f)
 	}
 	subs := slices.Clone(t.Subsystems)
-	slices.SortFunc(subs, func(a, b *sysfs.Subsystem) int { return strings.Compare(a.Name, b.Name) })
+	slices.SortFunc(subs, func(a, b *topology.Subsystem) int { return strings.Compare(a.Name, b.Name) })
 	for _, s := range subs {
 		v.addSubsystem(s, f)
 	}
@@ -130,7 +130,7 @@ func (v *view) lookupHost(hostNQN, hostID string) *viewHost {
 	return h
 }
 
-func (v *view) addController(c *sysfs.Controller, f filter) {
+func (v *view) addController(c *topology.Controller, f filter) {
 	h := v.lookupHost(c.HostNQN, c.HostID)
 	if c.SubsysNQN == "" || c.Subsystem == "" {
 		return
@@ -143,7 +143,7 @@ func (v *view) addController(c *sysfs.Controller, f filter) {
 		}
 	}
 	if s == nil {
-		s = &viewSubsys{name: c.Subsystem, nqn: c.SubsysNQN, sub: &sysfs.Subsystem{}}
+		s = &viewSubsys{name: c.Subsystem, nqn: c.SubsysNQN, sub: &topology.Subsystem{}}
 		h.subsystems = insert(v.fwd, h.subsystems, s)
 	}
 	if f != nil && !f.subsystem(c.Subsystem) {
@@ -159,14 +159,14 @@ func (v *view) addController(c *sysfs.Controller, f filter) {
 		}
 	}
 	paths := slices.Clone(c.Paths)
-	slices.SortFunc(paths, func(a, b sysfs.PathNamespace) int { return strings.Compare(a.Name, b.Name) })
+	slices.SortFunc(paths, func(a, b topology.PathNamespace) int { return strings.Compare(a.Name, b.Name) })
 	for _, p := range paths {
 		vc.paths = insert(v.fwd, vc.paths, &viewPath{path: p, ctrl: vc})
 	}
 	s.ctrls = insert(v.fwd, s.ctrls, vc)
 }
 
-func (v *view) addSubsystem(sub *sysfs.Subsystem, f filter) {
+func (v *view) addSubsystem(sub *topology.Subsystem, f filter) {
 	if sub.NQN == "" {
 		return
 	}
@@ -199,10 +199,10 @@ func (v *view) addSubsystem(sub *sysfs.Subsystem, f filter) {
 		}
 		vn := &viewNS{ns: ns}
 		s.namespaces = insert(v.fwd, s.namespaces, vn)
-		inst, n, _ := sysfs.SplitNamespaceName(ns.Name)
+		inst, n, _ := topology.SplitNamespaceName(ns.Name)
 		for _, vc := range s.ctrls {
 			for _, p := range vc.paths {
-				ps, _, pn, ok := sysfs.SplitPathName(p.path.Name)
+				ps, _, pn, ok := topology.SplitPathName(p.path.Name)
 				if ok && ps == inst && pn == n {
 					vn.paths = insert(v.fwd, vn.paths, p)
 					p.ns = vn
@@ -228,8 +228,8 @@ func insert[T any](forward bool, list []T, x T) []T {
 	return slices.Insert(list, 0, x)
 }
 
-func sortedByName(ns []sysfs.Namespace) []sysfs.Namespace {
+func sortedByName(ns []topology.Namespace) []topology.Namespace {
 	ns = slices.Clone(ns)
-	slices.SortFunc(ns, func(a, b sysfs.Namespace) int { return strings.Compare(a.Name, b.Name) })
+	slices.SortFunc(ns, func(a, b topology.Namespace) int { return strings.Compare(a.Name, b.Name) })
 	return ns
 }

@@ -38,9 +38,9 @@ import (
 	"time"
 
 	"github.com/gonvme/gonvme/fabrics"
+	"github.com/gonvme/gonvme/hostfs"
 	"github.com/gonvme/gonvme/internal/cli"
-	"github.com/gonvme/gonvme/internal/hostfs"
-	"github.com/gonvme/gonvme/internal/nvmf"
+	"github.com/gonvme/gonvme/nvmf"
 )
 
 func usage() {

@@ -10,13 +10,13 @@ import (
 
 	"github.com/gonvme/gonvme/discovery"
 	"github.com/gonvme/gonvme/fabrics"
+	"github.com/gonvme/gonvme/hostfs"
 	"github.com/gonvme/gonvme/internal/compat"
-	"github.com/gonvme/gonvme/internal/hostfs"
-	"github.com/gonvme/gonvme/internal/nvmf"
 	"github.com/gonvme/gonvme/internal/render"
-	"github.com/gonvme/gonvme/internal/sysfs"
 	"github.com/gonvme/gonvme/ioctl"
 	"github.com/gonvme/gonvme/nqn"
+	"github.com/gonvme/gonvme/nvmf"
+	"github.com/gonvme/gonvme/topology"
 )
 
 // phases times the steps of gonvme's list, list-subsys and connect-all (with
@@ -40,7 +40,7 @@ func phases(args []string) error {
 		return err
 	}
 	fmt.Printf("phase topology: %d controllers, %d subsystems\n", len(topo.Controllers), len(topo.Subsystems))
-	light, err := sysfs.ScanView(fs, sysfs.NamespacesView)
+	light, err := topology.ScanView(fs, topology.NamespacesView)
 	if err != nil {
 		return err
 	}
@@ -52,10 +52,10 @@ func phases(args []string) error {
 		name string
 		f    func() error
 	}{
-		{"sysfs.Scan (Everything)", func() error { _, err := e.Scan(); return err }},
-		{"sysfs.ScanPaths", func() error { _, err := sysfs.ScanPaths(fs); return err }},
-		{"sysfs.ScanView(SubsystemsView)", func() error { _, err := sysfs.ScanView(fs, sysfs.SubsystemsView); return err }},
-		{"sysfs.ScanView(NamespacesView)", func() error { _, err := sysfs.ScanView(fs, sysfs.NamespacesView); return err }},
+		{"topology.Scan (Everything)", func() error { _, err := e.Scan(); return err }},
+		{"topology.ScanPaths", func() error { _, err := topology.ScanPaths(fs); return err }},
+		{"topology.ScanView(SubsystemsView)", func() error { _, err := topology.ScanView(fs, topology.SubsystemsView); return err }},
+		{"topology.ScanView(NamespacesView)", func() error { _, err := topology.ScanView(fs, topology.NamespacesView); return err }},
 		{"namespace names (/sys/block)", func() error { _, err := e.NamespaceNames(); return err }},
 		{"IdentifyNamespaces", func() error {
 			names, err := e.NamespaceNames()

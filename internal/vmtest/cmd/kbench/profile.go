@@ -9,8 +9,8 @@ import (
 	"runtime/pprof"
 	"strconv"
 
+	"github.com/gonvme/gonvme/hostfs"
 	"github.com/gonvme/gonvme/internal/cli"
-	"github.com/gonvme/gonvme/internal/hostfs"
 )
 
 // profile runs `gonvme ARGS…` in this process COUNT times under the CPU
