@@ -5,7 +5,6 @@ import (
 	"os"
 	"sync"
 
-	"github.com/gonvme/gonvme/internal/render"
 	"github.com/gonvme/gonvme/ioctl"
 	"github.com/gonvme/gonvme/topology"
 )
@@ -80,7 +79,7 @@ func (e *Edge) identifyNamespace(name string) (Identity, error) {
 // metadata size from Identify Namespace; any other gets its ID and
 // capacity from sysfs (from the scan when it read them, topology.Everything,
 // else read now) and no used bytes.
-func (e *Edge) Devices(t *topology.Topology, ids map[string]Identity) []render.Device {
+func (e *Edge) Devices(t *topology.Topology, ids map[string]Identity) []topology.Device {
 	type item struct {
 		ns topology.Namespace
 		id [3]string // firmware, model, serial
@@ -96,7 +95,7 @@ func (e *Edge) Devices(t *topology.Topology, ids map[string]Identity) []render.D
 			items = append(items, item{ns, [3]string{c.Firmware, c.Model, c.Serial}})
 		}
 	}
-	devs := make([]render.Device, len(items))
+	devs := make([]topology.Device, len(items))
 	var wg sync.WaitGroup
 	for i, it := range items {
 		if id, ok := ids[it.ns.Name]; ok {
@@ -126,8 +125,8 @@ func (e *Edge) NamespaceNames() ([]string, error) {
 	return topology.NamespaceNames(e.FS)
 }
 
-func sysfsDevice(ns topology.Namespace, id [3]string) render.Device {
-	d := render.Device{
+func sysfsDevice(ns topology.Namespace, id [3]string) topology.Device {
+	d := topology.Device{
 		NameSpace:    ns.NSID,
 		DevicePath:   "/dev/" + ns.Name,
 		GenericPath:  "/dev/" + topology.GenericName(ns.Name),
@@ -144,7 +143,7 @@ func sysfsDevice(ns topology.Namespace, id [3]string) render.Device {
 	return d
 }
 
-func identifiedDevice(ns topology.Namespace, id Identity, ident [3]string) render.Device {
+func identifiedDevice(ns topology.Namespace, id Identity, ident [3]string) topology.Device {
 	d := sysfsDevice(ns, ident)
 	lba := uint64(id.Data.LBASize())
 	d.NameSpace = id.NSID

@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/gonvme/gonvme/internal/kfixtures"
-	"github.com/gonvme/gonvme/internal/render"
 	"github.com/gonvme/gonvme/nvmf"
 	"github.com/gonvme/gonvme/nvmftest"
 	"github.com/gonvme/gonvme/topology"
@@ -23,7 +22,7 @@ type nvmeCliDevice struct {
 	SectorSize                                      uint32
 }
 
-func asNvmeCli(d render.Device) nvmeCliDevice {
+func asNvmeCli(d topology.Device) nvmeCliDevice {
 	return nvmeCliDevice{d.NameSpace, d.DevicePath, d.Firmware, d.ModelNumber, d.SerialNumber,
 		d.UsedBytes, d.MaximumLBA, d.PhysicalSize, d.SectorSize}
 }

@@ -63,15 +63,15 @@ func TestViewsRenderAsEverything(t *testing.T) {
 				t.Fatal(err)
 			}
 			order := func(topo *topology.Topology) []string {
-				var devs []render.Device
+				var devs []topology.Device
 				for _, s := range full.Subsystems {
 					for _, n := range s.Namespaces {
-						devs = append(devs, render.Device{DevicePath: "/dev/" + n.Name})
+						devs = append(devs, topology.Device{DevicePath: "/dev/" + n.Name})
 					}
 				}
 				for _, c := range full.Controllers {
 					for _, n := range c.Namespaces {
-						devs = append(devs, render.Device{DevicePath: "/dev/" + n.Name})
+						devs = append(devs, topology.Device{DevicePath: "/dev/" + n.Name})
 					}
 				}
 				slices.Reverse(devs)

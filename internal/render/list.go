@@ -13,34 +13,21 @@ import (
 	"github.com/gonvme/gonvme/topology"
 )
 
-// Device is one namespace block device as `nvme list` shows it. The sizes
-// come from Identify Namespace: NSZE, NUSE and the LBA format in use.
-type Device struct {
-	NameSpace    uint32 // namespace ID
-	DevicePath   string // "/dev/nvme0n1"
-	GenericPath  string // "/dev/ng0n1"
-	Firmware     string
-	ModelNumber  string
-	SerialNumber string
-	UsedBytes    uint64 // NUSE × SectorSize
-	MaximumLBA   uint64 // NSZE
-	PhysicalSize uint64 // NSZE × SectorSize
-	SectorSize   uint32 // LBA data size in bytes
-	MetadataSize uint32 // metadata bytes per LBA
-}
+// Device is the model of one `list` row (topology.Device).
+type Device = topology.Device
 
 // name is the block device name ("nvme0n1") a Device stands for.
-func (d Device) name() string { return path.Base(d.DevicePath) }
+func devName(d Device) string { return path.Base(d.DevicePath) }
 
 // usage is the "Usage" column: "  1.07  GB /   1.07  GB".
-func (d Device) usage() string {
+func devUsage(d Device) string {
 	used, uSuffix := siSuffix(float64(d.UsedBytes))
 	size, sSuffix := siSuffix(float64(d.PhysicalSize))
 	return fmt.Sprintf("%6.2f %2sB / %6.2f %2sB", used, uSuffix, size, sSuffix)
 }
 
 // usageShort is 2.15's narrower usage: "  1.07 GB /   1.07 GB".
-func (d Device) usageShort() string {
+func devUsageShort(d Device) string {
 	used, uSuffix := siSuffix(float64(d.UsedBytes))
 	size, sSuffix := siSuffix(float64(d.PhysicalSize))
 	return fmt.Sprintf("%6.2f %1sB / %6.2f %1sB", used, uSuffix, size, sSuffix)
@@ -48,7 +35,7 @@ func (d Device) usageShort() string {
 
 // usageBinary is 2.15's usage in powers of 1024, unrounded as nvme-cli's
 // suffix_dbinary_get scales it: "(   1.00 GiB /    1.00 GiB)".
-func (d Device) usageBinary() string {
+func devUsageBinary(d Device) string {
 	scale := func(v float64) (float64, string) {
 		for _, u := range []struct {
 			shift  uint
@@ -66,7 +53,7 @@ func (d Device) usageBinary() string {
 }
 
 // format is the "Format" column: "512   B +  0 B".
-func (d Device) format() string {
+func devFormat(d Device) string {
 	lba, suffix := binarySuffix(int64(d.SectorSize))
 	return fmt.Sprintf("%3d %2sB + %2d B", lba, suffix, d.MetadataSize)
 }
@@ -96,7 +83,7 @@ func SortDevices(p compat.Profile, host HostIdent, t *topology.Topology, devs []
 	type key struct{ rank, i int }
 	keys := make([]key, len(devs))
 	for i, d := range devs {
-		r, ok := rank[d.name()]
+		r, ok := rank[devName(d)]
 		if !ok {
 			r = len(rank)
 		}
@@ -117,7 +104,7 @@ func SortDevices(p compat.Profile, host HostIdent, t *topology.Topology, devs []
 func ListText(w io.Writer, p compat.Profile, devs []Device) error {
 	if p.Has(compat.ListSorted) {
 		devs = slices.Clone(devs)
-		slices.SortStableFunc(devs, func(a, b Device) int { return strings.Compare(a.name(), b.name()) })
+		slices.SortStableFunc(devs, func(a, b Device) int { return strings.Compare(devName(a), devName(b)) })
 	}
 	nsWidth := 9
 	if p.Has(compat.ListNSHex) {
@@ -131,7 +118,7 @@ func ListText(w io.Writer, p compat.Profile, devs []Device) error {
 			ns = fmt.Sprintf("%#x", d.NameSpace)
 		}
 		rows[i] = []string{textSafe(d.DevicePath), textSafe(d.GenericPath), textSafe(d.SerialNumber), textSafe(d.ModelNumber),
-			ns, d.usage(), d.format(), textSafe(d.Firmware)}
+			ns, devUsage(d), devFormat(d), textSafe(d.Firmware)}
 		if p.Has(compat.ListTable) {
 			for c, v := range rows[i] {
 				widths[c] = max(widths[c], len(v))
@@ -188,7 +175,7 @@ func ListJSON(w io.Writer, p compat.Profile, devs []Device) error {
 func devicesByName(devs []Device) map[string]Device {
 	m := make(map[string]Device, len(devs))
 	for _, d := range devs {
-		m[d.name()] = d
+		m[devName(d)] = d
 	}
 	return m
 }

@@ -242,10 +242,10 @@ func TestUnitFormatting(t *testing.T) {
 		{Device{PhysicalSize: 1<<64 - 1, SectorSize: 1 << 31}, "  0.00   B /  18.45  EB", "  2 GiB +  0 B"},
 	}
 	for _, c := range cases {
-		if u := c.d.usage(); u != c.usage {
+		if u := devUsage(c.d); u != c.usage {
 			t.Errorf("usage(%+v) = %q, want %q", c.d, u, c.usage)
 		}
-		if f := c.d.format(); f != c.format {
+		if f := devFormat(c.d); f != c.format {
 			t.Errorf("format(%+v) = %q, want %q", c.d, f, c.format)
 		}
 	}
@@ -257,7 +257,7 @@ func TestSortDevicesKeepsUnknownLast(t *testing.T) {
 	SortDevices(p23, s.host, s.topo, devs)
 	var got []string
 	for _, d := range devs {
-		got = append(got, strconv.Quote(d.name()))
+		got = append(got, strconv.Quote(devName(d)))
 	}
 	want := `"nvme3n1" "nvme2n1" "nvme1n2" "nvme1n10" "nvme1n1" "nvme9n9" "nvme8n8"`
 	if g := strings.Join(got, " "); g != want {

@@ -93,12 +93,12 @@ func ListVerboseHost(w io.Writer, p compat.Profile, host HostIdent, t *topology.
 		if p.Has(compat.VerboseNSIDHex) {
 			nsid = fmt.Sprintf("%#x", d.NameSpace)
 		}
-		usage := pad(d.usage(), 26)
+		usage := pad(devUsage(d), 26)
 		if p.Has(compat.VerboseUsageBinary) {
-			usage = pad(d.usageShort(), 21) + " " + pad(d.usageBinary(), 25)
+			usage = pad(devUsageShort(d), 21) + " " + pad(devUsageBinary(d), 25)
 		}
 		fmt.Fprintf(&b, "%s %s %s %s %s %s\n", pad(textSafe(d.DevicePath), nsWidths[0]), pad(textSafe(d.GenericPath), nsWidths[1]),
-			pad(nsid, nsWidths[2]), usage, pad(d.format(), 16), strings.Join(n.ctrls, ", "))
+			pad(nsid, nsWidths[2]), usage, pad(devFormat(d), 16), strings.Join(n.ctrls, ", "))
 	}
 	_, err := w.Write(b.Bytes())
 	return err
