@@ -10,8 +10,9 @@ import (
 	"github.com/gonvme/gonvme/topology"
 )
 
-// ErrAlreadyConnected says a connect found its path connected already.
-var ErrAlreadyConnected = errors.New("already connected")
+// ErrAlreadyConnected says a connect found its path connected already;
+// it is fabrics.ErrAlreadyConnected.
+var ErrAlreadyConnected = fabrics.ErrAlreadyConnected
 
 // Connect connects one I/O path unless a controller already serves the
 // same subsystem at the same address for the same host; then it returns

@@ -236,6 +236,7 @@ type Kernel struct {
 	// it creates: nvme nvmeN: new ctrl: NQN "…", addr traddr:trsvcid.
 	Journal *Journal
 
+	served  *served // set by Fake.Serve
 	mu      sync.Mutex
 	writes  []string
 	probes  int
@@ -278,6 +279,12 @@ func (k *Kernel) Create(opts string) (fabrics.Reply, error) {
 	}
 	if errno == 0 && fail != nil {
 		errno = fail(m)
+	}
+	if errno == 0 {
+		var line string
+		if errno, line = k.served.admit(m); line != "" && k.Journal != nil {
+			k.Journal.Log("nvme " + k.nextName() + ": " + line)
+		}
 	}
 	if errno != 0 {
 		return fabrics.Reply{}, &fabrics.KernelError{Op: "connect", Path: k.fs.Path(fabrics.DevicePath), Errno: errno}
@@ -335,6 +342,10 @@ func (k *Kernel) Create(opts string) (fabrics.Reply, error) {
 			k.t.Errorf("fake kernel: %v", err)
 			return fabrics.Reply{}, err
 		}
+	}
+	if err := k.served.attach(name, n, m); err != nil {
+		k.t.Errorf("fake kernel: %v", err)
+		return fabrics.Reply{}, err
 	}
 	k.created = append(k.created, name)
 	if k.Journal != nil {
@@ -506,6 +517,7 @@ type Deleter struct {
 	// OnDelete, when set, runs at the start of every delete.
 	OnDelete func(name string)
 
+	afterDelete func(name string) // set by Fake.Serve
 	mu          sync.Mutex
 	calls       []string
 	active, max int
@@ -547,6 +559,9 @@ func (d *Deleter) Delete(name string) error {
 	subs, _ := d.fs.ReadDir("/sys/class/nvme-subsystem")
 	for _, s := range subs {
 		_ = os.Remove(d.fs.Path("/sys/class/nvme-subsystem/" + s.Name() + "/" + name))
+	}
+	if d.afterDelete != nil {
+		d.afterDelete(name)
 	}
 	return nil
 }
