@@ -9,7 +9,7 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/gonvme/gonvme/internal/kfixtures"
+	"github.com/gonvme/gonvme/nvmftest/kfixtures"
 )
 
 // fixturePages returns the hand-built pages in testdata and the pages

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gonvme/gonvme/internal/kfixtures"
+	"github.com/gonvme/gonvme/nvmftest/kfixtures"
 )
 
 // FuzzEncode checks that no accepted option string carries a token the

@@ -8,7 +8,7 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/gonvme/gonvme/internal/kfixtures"
+	"github.com/gonvme/gonvme/nvmftest/kfixtures"
 )
 
 // kernelOptions is what each captured kernel's /dev/nvme-fabrics lists

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/gonvme/gonvme/hostfs"
-	"github.com/gonvme/gonvme/internal/kfixtures"
+	"github.com/gonvme/gonvme/nvmftest/kfixtures"
 )
 
 func readKernelIdentify(t *testing.T, k kfixtures.Kernel, name string) []byte {

@@ -8,9 +8,9 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/gonvme/gonvme/internal/kfixtures"
 	"github.com/gonvme/gonvme/nvmf"
 	"github.com/gonvme/gonvme/nvmftest"
+	"github.com/gonvme/gonvme/nvmftest/kfixtures"
 	"github.com/gonvme/gonvme/topology"
 )
 

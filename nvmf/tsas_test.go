@@ -4,9 +4,9 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/gonvme/gonvme/internal/kfixtures"
 	"github.com/gonvme/gonvme/nvmf"
 	"github.com/gonvme/gonvme/nvmftest"
+	"github.com/gonvme/gonvme/nvmftest/kfixtures"
 )
 
 // A TCP entry whose TSAS names TLS 1.3 is connected with tls, as libnvme

@@ -17,11 +17,11 @@ import (
 
 	"github.com/gonvme/gonvme/fabrics"
 	"github.com/gonvme/gonvme/hostfs"
-	"github.com/gonvme/gonvme/internal/kfixtures"
 	"github.com/gonvme/gonvme/ioctl"
 	"github.com/gonvme/gonvme/keyring"
 	"github.com/gonvme/gonvme/nqn"
 	"github.com/gonvme/gonvme/nvmf"
+	"github.com/gonvme/gonvme/nvmftest/kfixtures"
 	"github.com/gonvme/gonvme/topology"
 )
 

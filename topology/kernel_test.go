@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/gonvme/gonvme/hostfs"
-	"github.com/gonvme/gonvme/internal/kfixtures"
+	"github.com/gonvme/gonvme/nvmftest/kfixtures"
 )
 
 // kernelTopology scans the sysfs captured from kernel k with five

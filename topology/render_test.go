@@ -7,8 +7,8 @@ import (
 
 	"github.com/gonvme/gonvme/hostfs"
 	"github.com/gonvme/gonvme/internal/compat"
-	"github.com/gonvme/gonvme/internal/kfixtures"
 	"github.com/gonvme/gonvme/internal/render"
+	"github.com/gonvme/gonvme/nvmftest/kfixtures"
 	"github.com/gonvme/gonvme/topology"
 )
 

@@ -11,8 +11,8 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/gonvme/gonvme/internal/kfixtures"
 	"github.com/gonvme/gonvme/nvmftest"
+	"github.com/gonvme/gonvme/nvmftest/kfixtures"
 )
 
 // TestDiscoverMatchesNvmeCli compares with what nvme-cli 2.3 printed on

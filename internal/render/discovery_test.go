@@ -13,7 +13,7 @@ import (
 
 	"github.com/gonvme/gonvme/discovery"
 	"github.com/gonvme/gonvme/internal/compat"
-	"github.com/gonvme/gonvme/internal/kfixtures"
+	"github.com/gonvme/gonvme/nvmftest/kfixtures"
 )
 
 // The -update flag rewrites golden files. Another test file of this

@@ -13,8 +13,8 @@ import (
 
 	"github.com/gonvme/gonvme/hostfs"
 	"github.com/gonvme/gonvme/internal/compat"
-	"github.com/gonvme/gonvme/internal/kfixtures"
 	"github.com/gonvme/gonvme/internal/textdiff"
+	"github.com/gonvme/gonvme/nvmftest/kfixtures"
 	"github.com/gonvme/gonvme/topology"
 )
 
