@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/gonvme/gonvme/fabrics"
+	"github.com/gonvme/gonvme/nqn"
 	"github.com/gonvme/gonvme/topology"
 )
 
@@ -155,4 +156,12 @@ func (e *Edge) Attach(ctx context.Context, o AttachOptions) (*Attachment, error)
 	}
 	ns, err := e.WaitNamespaces(ctx, o.NQN, o.Wait)
 	return &Attachment{Report: rep, Namespaces: ns}, err
+}
+
+// Identity resolves the host identity from the values
+// given, then /etc/nvme/hostnqn and hostid (or LIBNVME_HOSTNQN and
+// LIBNVME_HOSTID), then values derived from the machine; nqn.Resolve
+// also takes config.json's first host, as gonvme connect does.
+func (e *Edge) Identity(hostNQN, hostID string) (nqn.Identity, error) {
+	return nqn.ResolveIdentity(e.FS, hostNQN, hostID)
 }

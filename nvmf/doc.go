@@ -1,10 +1,28 @@
-// Package nvmf carries out the host-side NVMe over Fabrics operations that
-// span several controllers: discovery through a temporary or persistent
-// discovery controller, connect-all over discovery logs and referrals,
-// concurrent disconnects, and the namespace inventory behind `list`.
+// Package nvmf is gonvme's NVMe over Fabrics host library: what a CSI
+// node plugin or an orchestrator does with remote NVMe subsystems, done
+// through the kernel itself (/dev/nvme-fabrics, admin ioctls, sysfs).
 //
-// It composes the fabrics, discovery, ioctl and sysfs packages and reaches
-// the kernel only through an Edge, so every operation runs in tests against
-// a fixture root and a fake kernel. It never prints: results and errors are
-// values for the CLI layer to render.
+// An Edge is the host: NewEdge(hostfs.New("/")) for the real one, or
+// nvmftest.New for a fake kernel that refuses what the kernel refuses.
+// On it:
+//
+//   - Discover reads one discovery log; Walk follows referrals; ConnectAll
+//     connects every path the logs offer, as connect-all does.
+//   - ConnectContext connects one path and returns its controller; a path
+//     connected already returns the existing controller with an error
+//     matching ErrAlreadyConnected.
+//   - Attach connects a subsystem by NQN through discovery controllers and
+//     waits for its namespace devices (WaitNamespaces), under a lock that
+//     serializes attaches and detaches across processes (Lock); Detach
+//     disconnects it only when no namespace is mounted, held or open.
+//   - Disconnect, DisconnectNQN and DisconnectTransport delete
+//     controllers; Topology reads subsystems, controllers, namespaces and
+//     paths with their ANA state; NamespaceIdentifiers gives a namespace's
+//     NSID, NGUID, UUID, EUI-64 and /dev/disk/by-id names; Rescan rereads
+//     namespaces after a resize.
+//
+// Failures match classes with errors.Is (ErrNothingListening,
+// ErrNotOffered, ErrHostNotAllowed, ErrModuleNotLoaded, ErrPermission, …);
+// their text explains the cause. Calls that may block take a context.
+// The package never prints or logs; secrets never appear in its errors.
 package nvmf
