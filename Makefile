@@ -10,6 +10,8 @@ LDFLAGS := -s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 GO_TAGS ?= urfave_cli_no_docs
 BIN := bin
 export GOTOOLCHAIN ?= local
+# Modules outside the main one that use only gonvme's public packages.
+CONSUMERS := examples/attach test/publicapi
 
 .PHONY: all build test unit e2e readme-matrix demo bench fuzz vet fixtures clean deps
 all: build
@@ -25,6 +27,7 @@ build: deps
 guest-bins: build
 	CGO_ENABLED=0 $(GO) test -c -tags e2e -trimpath -o $(BIN)/e2e.test ./internal/e2e
 	CGO_ENABLED=0 $(GO) build -trimpath -o $(BIN)/vmtarget ./internal/vmtest/cmd/vmtarget
+	cd examples/attach && CGO_ENABLED=0 $(GO) build -trimpath -o ../../$(BIN)/attach .
 
 vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt needed"; exit 1; }
@@ -32,10 +35,12 @@ vet:
 	$(GO) vet -tags e2e ./internal/e2e
 	GOOS=darwin $(GO) build ./...
 	GOOS=windows $(GO) build ./...
+	for m in $(CONSUMERS); do (cd $$m && $(GO) vet ./...) || exit 1; done
 
 # Unit tests (race detector on), then fuzz targets briefly, then the real-kernel suite.
 unit: deps
 	$(GO) test -race -count=1 ./...
+	for m in $(CONSUMERS); do (cd $$m && $(GO) test -race -count=1 ./...) || exit 1; done
 
 test: vet unit fuzz e2e
 

@@ -35,7 +35,7 @@ run_one() { # run_one KERNEL: the suite on one kernel; log and summary in $LOGS
 	local k=$1 start rc
 	start=$(date +%s)
 	GONVME_VM_NO_PREPARE=1 bash "$HERE/run.sh" --kernel "$k" --smp "$smp" --timeout 1500 \
-		--file "$TOP/bin/gonvme" --file "$TOP/bin/e2e.test" -- "${args[@]}" >>"$LOGS/$k.log" 2>&1
+		--file "$TOP/bin/gonvme" --file "$TOP/bin/e2e.test" --file "$TOP/bin/attach" -- "${args[@]}" >>"$LOGS/$k.log" 2>&1
 	rc=$?
 	echo "$rc $(($(date +%s) - start))" >"$LOGS/$k.rc"
 }

@@ -1,0 +1,88 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"time"
+
+	"github.com/gonvme/gonvme/fabrics"
+	"github.com/gonvme/gonvme/hostfs"
+	"github.com/gonvme/gonvme/nvmf"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	e := nvmf.NewEdge(hostfs.New(os.Getenv("GONVME_ROOT")))
+	if err := run(ctx, e, os.Args[1:], os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "attach:", err)
+		var usage usageError
+		if errors.As(err, &usage) {
+			os.Exit(2)
+		}
+		os.Exit(1)
+	}
+}
+
+type usageError struct{ error }
+
+// run attaches or detaches as args say, printing device paths to out.
+func run(ctx context.Context, e *nvmf.Edge, args []string, out io.Writer) error {
+	fl := flag.NewFlagSet("attach", flag.ContinueOnError)
+	fl.SetOutput(io.Discard)
+	nqn := fl.String("n", "", "subsystem NQN of the volume")
+	transport := fl.String("t", "tcp", "discovery controller transport")
+	traddr := fl.String("a", "", "discovery controller address")
+	trsvcid := fl.String("s", "", "discovery controller port (tcp: 8009, rdma: 4420)")
+	count := fl.Int("count", 1, "namespaces to wait for")
+	timeout := fl.Duration("timeout", 30*time.Second, "how long to wait for the devices")
+	detach := fl.Bool("detach", false, "detach the volume instead")
+	if err := fl.Parse(args); err != nil {
+		return usageError{err}
+	}
+	if *nqn == "" {
+		return usageError{errors.New("-n NQN is required")}
+	}
+	ctx, cancel := context.WithTimeout(ctx, *timeout)
+	defer cancel()
+	if *detach {
+		res, err := e.Detach(ctx, *nqn)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "detached %s (%d controllers)\n", *nqn, len(res))
+		return nil
+	}
+	if *traddr == "" {
+		return usageError{errors.New("-a ADDRESS of a discovery controller is required")}
+	}
+	id, err := e.Identity("", "")
+	if err != nil {
+		return err
+	}
+	disc := fabrics.Options{Transport: *transport, Traddr: *traddr, Trsvcid: *trsvcid, HostNQN: id.HostNQN, HostID: id.HostID}
+	if disc.Trsvcid == "" {
+		disc.Trsvcid = nvmf.DefaultTrsvcid(*transport, true)
+	}
+	a, err := e.Attach(ctx, nvmf.AttachOptions{
+		NQN:      *nqn,
+		Targets:  []nvmf.Target{{Options: disc, Where: "command line"}},
+		Template: nvmf.PodDefaults(fabrics.Options{HostNQN: id.HostNQN, HostID: id.HostID}),
+		Wait:     nvmf.WaitOptions{Count: *count},
+	})
+	if errors.Is(err, nvmf.ErrNotOffered) {
+		return fmt.Errorf("volume %s does not exist at %s: %w", *nqn, *traddr, err)
+	}
+	if err != nil {
+		return err
+	}
+	for _, ns := range a.Namespaces {
+		fmt.Fprintln(out, "/dev/"+ns.Name)
+	}
+	return nil
+}
