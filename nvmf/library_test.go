@@ -263,3 +263,25 @@ func indexOf(s, sub string) int {
 	}
 	return -1
 }
+
+func TestRescan(t *testing.T) {
+	f := served(t, volume)
+	if _, err := f.Edge.Rescan(background, "toto"); !errors.Is(err, nvmf.ErrNoController) {
+		t.Errorf("rescan of an unattached volume: %v", err)
+	}
+	c, err := f.Edge.ConnectContext(background, identity(fabrics.Options{Transport: "tcp", Traddr: "127.0.0.1", Trsvcid: "4420", NQN: "toto"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Resize(t, "toto", 1, 4194304)
+	ns, err := f.Edge.Rescan(background, "toto")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ns) != 2 || ns[0].Sectors != 4194304 {
+		t.Errorf("after rescan: %+v", ns)
+	}
+	if b, _ := os.ReadFile(f.FS.Path("/sys/class/nvme/" + c.Name + "/rescan_controller")); string(b) != "1" {
+		t.Errorf("rescan_controller got %q", b)
+	}
+}

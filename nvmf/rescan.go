@@ -30,7 +30,7 @@ func (e *Edge) Rescan(ctx context.Context, nqn string) ([]topology.Namespace, er
 		}
 		asked++
 		p := e.FS.Path(topology.ControllerClass + "/" + c.Name + "/rescan_controller")
-		if err := os.WriteFile(p, []byte("1"), 0); err != nil {
+		if err := writeAttr(p, "1"); err != nil {
 			errs = append(errs, fmt.Errorf("rescanning %s: %w", c.Name, err))
 		}
 	}
@@ -45,4 +45,17 @@ func (e *Edge) Rescan(ctx context.Context, nqn string) ([]topology.Namespace, er
 		return nil, err
 	}
 	return SubsystemNamespaces(full, nqn), nil
+}
+
+// writeAttr writes v to the existing sysfs attribute at p.
+func writeAttr(p, v string) error {
+	f, err := os.OpenFile(p, os.O_WRONLY, 0)
+	if err != nil {
+		return err
+	}
+	_, err = f.WriteString(v)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+	"testing"
 
 	"github.com/gonvme/gonvme/nqn"
 )
@@ -118,6 +119,9 @@ func (s *served) attach(ctrl string, instance int, m map[string]string) error {
 		}
 	}
 	if err := os.Symlink("../../nvme/"+ctrl, filepath.Join(subDir, ctrl)); err != nil {
+		return err
+	}
+	if err := os.WriteFile(s.fs.Path("/sys/class/nvme/"+ctrl+"/rescan_controller"), nil, 0o200); err != nil {
 		return err
 	}
 	for _, ns := range sub.Namespaces {
@@ -234,5 +238,22 @@ func (k *Kernel) nextName() string {
 		if _, err := os.Lstat(k.fs.Path("/sys/class/nvme/" + name)); os.IsNotExist(err) {
 			return name
 		}
+	}
+}
+
+// Resize changes the size of namespace nsid of the served subsystem nqn,
+// as the host sees it once a rescan revalidated it.
+func (f *Fake) Resize(t testing.TB, nqn string, nsid uint32, sectors uint64) {
+	t.Helper()
+	s := f.Kernel.served
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	si, ok := s.inst[nqn]
+	if !ok {
+		t.Fatalf("nvmftest: %s is not connected", nqn)
+	}
+	p := s.fs.Path(fmt.Sprintf("/sys/block/nvme%dn%d/size", si, nsid))
+	if err := os.WriteFile(p, []byte(strconv.FormatUint(sectors, 10)+"\n"), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }
