@@ -66,7 +66,7 @@ func connectAllCommand(env *Env) *cli.Command {
 				failed = true
 			}
 			if format == "json" {
-				if err := writeJSON(env.Stdout, reportJSON(rep)); err != nil {
+				if err := writeJSON(env.Stdout, rep.Doc()); err != nil {
 					return err
 				}
 			} else {
@@ -142,53 +142,6 @@ func (env *Env) alreadyConnected(o fabrics.Options) {
 		return
 	}
 	fmt.Fprintf(env.Stderr, "traddr=%s is already connected\n", render.Escape(o.Traddr))
-}
-
-type pathJSON struct {
-	Device    string `json:"device,omitempty"`
-	Status    string `json:"status"`
-	Transport string `json:"transport"`
-	Traddr    string `json:"traddr"`
-	Trsvcid   string `json:"trsvcid"`
-	SubNQN    string `json:"subnqn"`
-	Error     string `json:"error,omitempty"`
-}
-
-type discoveryJSON struct {
-	Transport  string `json:"transport"`
-	Traddr     string `json:"traddr"`
-	Trsvcid    string `json:"trsvcid"`
-	Controller string `json:"controller,omitempty"`
-	Records    int    `json:"records"`
-	Error      string `json:"error,omitempty"`
-}
-
-type reportDoc struct {
-	Discoveries []discoveryJSON `json:"discoveries"`
-	Paths       []pathJSON      `json:"paths"`
-}
-
-func reportJSON(rep *nvmf.Report) reportDoc {
-	doc := reportDoc{Discoveries: []discoveryJSON{}, Paths: []pathJSON{}}
-	for _, d := range rep.Discoveries {
-		j := discoveryJSON{Transport: d.Target.Options.Transport, Traddr: d.Target.Options.Traddr, Trsvcid: d.Target.Options.Trsvcid}
-		if d.Err != nil {
-			j.Error = d.Err.Error()
-		} else {
-			j.Controller, j.Records = d.Found.Controller, len(d.Found.Log.Entries)
-			j.Trsvcid = d.Found.Target.Options.Trsvcid
-		}
-		doc.Discoveries = append(doc.Discoveries, j)
-	}
-	for _, p := range rep.Paths {
-		j := pathJSON{Device: p.Device, Status: p.Outcome.String(), Transport: p.Options.Transport,
-			Traddr: p.Options.Traddr, Trsvcid: p.Options.Trsvcid, SubNQN: p.Options.NQN}
-		if p.Err != nil {
-			j.Error = p.Err.Error()
-		}
-		doc.Paths = append(doc.Paths, j)
-	}
-	return doc
 }
 
 // saveRaw writes the discovery log page of each discovery controller that
