@@ -89,6 +89,11 @@ func (e *Edge) disconnectWhere(ctx context.Context, workers int, match func(*top
 	if len(names) == 0 {
 		return nil, fmt.Errorf("%w for %s", ErrNoController, what)
 	}
+	return e.deleteAll(ctx, names, workers)
+}
+
+// deleteAll deletes names and joins the failures into one error.
+func (e *Edge) deleteAll(ctx context.Context, names []string, workers int) ([]DeleteResult, error) {
 	res := e.DeleteControllers(ctx, names, workers)
 	var errs []error
 	for _, r := range res {
@@ -132,14 +137,7 @@ func (e *Edge) Detach(ctx context.Context, nqn string) ([]DeleteResult, error) {
 			return nil, &InUseError{Namespace: ns.Name, Reason: reason}
 		}
 	}
-	res := e.DeleteControllers(ctx, names, DefaultDeleteWorkers)
-	var errs []error
-	for _, r := range res {
-		if r.Err != nil {
-			errs = append(errs, fmt.Errorf("disconnecting %s: %w", r.Name, r.Err))
-		}
-	}
-	return res, errors.Join(errs...)
+	return e.deleteAll(ctx, names, DefaultDeleteWorkers)
 }
 
 // SubsystemNamespaces lists the namespace block devices of the subsystem
