@@ -54,6 +54,9 @@ type Target struct {
 	// Device names an existing discovery controller ("nvme2") to read
 	// instead of connecting one (connect-all --device).
 	Device string
+	// Quiet and Verbose are a discovery.conf line's --quiet and
+	// --verbose, for what a caller reports.
+	Quiet, Verbose bool
 }
 
 // from says where the target was configured, for messages.

@@ -34,6 +34,15 @@ func TestAttachDetach(t *testing.T) {
 	if !errors.Is(err, nvmf.ErrNotOffered) {
 		t.Errorf("attach of a volume that does not exist: %v", err)
 	}
+	// Through the configured discovery controllers.
+	out.Reset()
+	if err := run(ctx, f.Edge, []string{"-n", "toto"}, &out); !errors.As(err, new(usageError)) {
+		t.Errorf("no -a and nothing configured: %v", err)
+	}
+	f.WriteFile(t, "/etc/nvme/discovery.conf", "# the target\n--transport=tcp --traddr=127.0.0.1 --trsvcid=8009\n")
+	if err := run(ctx, f.Edge, []string{"-n", "toto"}, &out); err != nil || out.String() != "/dev/nvme0n1\n" {
+		t.Errorf("attach through discovery.conf: %q, %v", out.String(), err)
+	}
 	if err := run(ctx, f.Edge, []string{"-a", "127.0.0.1"}, &out); !errors.As(err, new(usageError)) {
 		t.Errorf("no -n: %v", err)
 	}

@@ -10,6 +10,7 @@ import (
 	"os/signal"
 	"time"
 
+	"github.com/gonvme/gonvme/config"
 	"github.com/gonvme/gonvme/fabrics"
 	"github.com/gonvme/gonvme/hostfs"
 	"github.com/gonvme/gonvme/nvmf"
@@ -58,25 +59,30 @@ func run(ctx context.Context, e *nvmf.Edge, args []string, out io.Writer) error 
 		fmt.Fprintf(out, "detached %s (%d controllers)\n", *nqn, len(res))
 		return nil
 	}
-	if *traddr == "" {
-		return usageError{errors.New("-a ADDRESS of a discovery controller is required")}
-	}
 	id, err := e.Identity("", "")
 	if err != nil {
 		return err
 	}
-	disc := fabrics.Options{Transport: *transport, Traddr: *traddr, Trsvcid: *trsvcid, HostNQN: id.HostNQN, HostID: id.HostID}
-	if disc.Trsvcid == "" {
-		disc.Trsvcid = nvmf.DefaultTrsvcid(*transport, true)
+	base := fabrics.Options{HostNQN: id.HostNQN, HostID: id.HostID}
+	var targets []nvmf.Target
+	if *traddr != "" {
+		disc := base
+		disc.Transport, disc.Traddr, disc.Trsvcid = *transport, *traddr, *trsvcid
+		if disc.Trsvcid == "" {
+			disc.Trsvcid = nvmf.DefaultTrsvcid(*transport, true)
+		}
+		targets = []nvmf.Target{{Options: disc, Where: "command line"}}
+	} else if targets, err = configured(e, base); err != nil {
+		return err
 	}
 	a, err := e.Attach(ctx, nvmf.AttachOptions{
 		NQN:      *nqn,
-		Targets:  []nvmf.Target{{Options: disc, Where: "command line"}},
+		Targets:  targets,
 		Template: nvmf.PodDefaults(fabrics.Options{HostNQN: id.HostNQN, HostID: id.HostID}),
 		Wait:     nvmf.WaitOptions{Count: *count},
 	})
 	if errors.Is(err, nvmf.ErrNotOffered) {
-		return fmt.Errorf("volume %s does not exist at %s: %w", *nqn, *traddr, err)
+		return fmt.Errorf("volume %s does not exist there: %w", *nqn, err)
 	}
 	if err != nil {
 		return err
@@ -85,4 +91,28 @@ func run(ctx context.Context, e *nvmf.Edge, args []string, out io.Writer) error 
 		fmt.Fprintln(out, "/dev/"+ns.Name)
 	}
 	return nil
+}
+
+// configured lists the discovery controllers of /etc/nvme/discovery.conf
+// and config.json, as gonvme connect-all would ask them.
+func configured(e *nvmf.Edge, base fabrics.Options) ([]nvmf.Target, error) {
+	targets, errs := e.DiscoveryConfTargets(base)
+	hosts, err := config.ReadJSONConfig(e.FS)
+	if err != nil {
+		errs = append(errs, err)
+	}
+	for _, t := range nvmf.JSONTargets(hosts, base, "") {
+		if err := nvmf.ValidateTarget(t.Options); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", t.Where, err))
+			continue
+		}
+		targets = append(targets, t)
+	}
+	if len(errs) > 0 {
+		return nil, usageError{errors.Join(errs...)}
+	}
+	if len(targets) == 0 {
+		return nil, usageError{fmt.Errorf("no -a, and no discovery controllers in %s or %s", config.DiscoveryConfPath, config.JSONConfigPath)}
+	}
+	return targets, nil
 }

@@ -5,10 +5,9 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/gonvme/gonvme/config"
 	"github.com/gonvme/gonvme/fabrics"
-	"github.com/gonvme/gonvme/internal/config"
 	"github.com/gonvme/gonvme/keyring"
-	"github.com/gonvme/gonvme/nqn"
 	"github.com/gonvme/gonvme/nvmf"
 )
 
@@ -120,42 +119,6 @@ func (env *Env) portKeys(o *fabrics.Options, p config.Port) error {
 	}
 	o.TLSKey = fabrics.Int(serial)
 	return nil
-}
-
-// jsonTargets lists the discovery controllers config.json configures: every
-// port, as nvme-cli asks them, with the well-known discovery NQN, or the
-// subsystem's own NQN for a port marked "discovery" (a unique discovery
-// controller), except the subsystems another application manages (see
-// configuredTargets). A port gives its host_traddr and host_iface, and keeps
-// its discovery controller when "persistent" (or its host says
-// "persistent_discovery_ctrl"). Command-line values win.
-func (env *Env) jsonTargets(path, context string, base fabrics.Options) []nvmf.Target {
-	var targets []nvmf.Target
-	for _, h := range env.jsonHosts(path).hosts {
-		for _, s := range h.Subsystems {
-			if context != "" && s.Application != "" && s.Application != context {
-				continue
-			}
-			for _, p := range s.Ports {
-				o := addressless(base)
-				o.Transport, o.Traddr, o.Trsvcid = p.Transport, p.Traddr, p.Trsvcid
-				if p.Discovery && s.NQN != nqn.Discovery {
-					o.NQN = s.NQN
-				}
-				o.FillFrom(fabrics.Options{HostTraddr: p.HostTraddr, HostIface: p.HostIface})
-				o.HostNQN, o.HostID = hostOf(base, h)
-				targets = append(targets, nvmf.Target{Options: o, Where: p.Where, Persistent: p.Persistent || h.PersistentDiscovery})
-			}
-		}
-	}
-	return targets
-}
-
-// addressless is o without what names a controller (transport, address,
-// NQN), the part of the command line a configured target inherits.
-func addressless(o fabrics.Options) fabrics.Options {
-	o.Transport, o.Traddr, o.Trsvcid, o.NQN, o.Discovery = "", "", "", "", false
-	return o
 }
 
 func (env *Env) readJSONConfig(path string) ([]config.Host, error) {

@@ -8,9 +8,9 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/gonvme/gonvme/config"
 	"github.com/gonvme/gonvme/fabrics"
 	"github.com/gonvme/gonvme/internal/compat"
-	"github.com/gonvme/gonvme/internal/config"
 	"github.com/gonvme/gonvme/internal/render"
 	"github.com/gonvme/gonvme/nqn"
 	"github.com/gonvme/gonvme/nvmf"

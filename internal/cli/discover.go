@@ -7,7 +7,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/gonvme/gonvme/internal/config"
+	"github.com/gonvme/gonvme/config"
 	"github.com/gonvme/gonvme/internal/render"
 	"github.com/gonvme/gonvme/nvmf"
 )

@@ -10,7 +10,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/gonvme/gonvme/internal/config"
+	"github.com/gonvme/gonvme/config"
 	"github.com/gonvme/gonvme/internal/monitor"
 	"github.com/gonvme/gonvme/internal/sdnotify"
 	"github.com/gonvme/gonvme/internal/uevent"

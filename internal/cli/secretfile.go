@@ -1,47 +1,25 @@
 package cli
 
 import (
-	"os"
-	"strings"
-
 	"github.com/urfave/cli/v2"
 
+	"github.com/gonvme/gonvme/config"
 	"github.com/gonvme/gonvme/fabrics"
 )
 
-// maxSecretFile bounds what a secret file may hold: a 64-byte key is 103
-// characters in its representation.
-const maxSecretFile = 4096
-
-// secretValue returns v, or the content of FILE when v is "@FILE": one
-// line, trailing white space dropped. Errors name what (the flag or key)
-// and the file, never the content.
+// secretValue is config.SecretValue with its errors as usage errors.
 func secretValue(what, v string) (string, error) {
-	path, ok := strings.CutPrefix(v, "@")
-	if !ok {
-		return v, nil
+	s, err := config.SecretValue(what, v)
+	if err != nil {
+		return "", &usageError{err}
 	}
-	return readSecretFile(what, path)
+	return s, nil
 }
 
 func readSecretFile(what, path string) (string, error) {
-	fi, err := os.Stat(path)
+	s, err := config.ReadSecretFile(what, path)
 	if err != nil {
-		return "", usageErrorf("%s: %w", what, err)
-	}
-	if !fi.Mode().IsRegular() || fi.Size() > maxSecretFile {
-		return "", usageErrorf("%s: %s is not a regular file of at most %d bytes", what, path, maxSecretFile)
-	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return "", usageErrorf("%s: %w", what, err)
-	}
-	s := strings.TrimRight(string(b), " \t\r\n")
-	switch {
-	case s == "":
-		return "", usageErrorf("%s: %s is empty", what, path)
-	case strings.ContainsAny(s, "\n\r"):
-		return "", usageErrorf("%s: %s holds more than one line; it must hold only the key", what, path)
+		return "", &usageError{err}
 	}
 	return s, nil
 }

@@ -6,7 +6,6 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/gonvme/gonvme/fabrics"
-	"github.com/gonvme/gonvme/internal/config"
 	"github.com/gonvme/gonvme/nqn"
 	"github.com/gonvme/gonvme/nvmf"
 )
@@ -70,39 +69,9 @@ func (env *Env) identity(hostNQN, hostID, jsonPath string) (nqn.Identity, error)
 	return id, nil
 }
 
-// hostOf is the identity of the targets of config.json host h: base's
-// when the command named the host or h is the one base came from, else
-// h's host NQN with h's host ID or one derived for it.
-func hostOf(base fabrics.Options, h config.Host) (hostNQN, hostID string) {
-	if !base.Defaults["hostnqn"] || h.HostNQN == "" || h.HostNQN == base.HostNQN {
-		if base.Defaults["hostid"] && h.HostID != "" && h.HostNQN == base.HostNQN {
-			return base.HostNQN, h.HostID
-		}
-		return base.HostNQN, base.HostID
-	}
-	switch {
-	case !base.Defaults["hostid"]:
-		return h.HostNQN, base.HostID
-	case h.HostID != "":
-		return h.HostNQN, h.HostID
-	}
-	return h.HostNQN, nqn.DeriveHostID(base.HostID, h.HostNQN)
-}
-
-// validateTarget checks a discovery target's options the way the connect
-// would, so bad input is refused before anything is written.
+// validateTarget is nvmf.ValidateTarget with its error as a usage error.
 func validateTarget(o fabrics.Options) error {
-	if o.Transport == "" {
-		return usageErrorf("--transport (-t) is required with --traddr")
-	}
-	probe := o
-	if probe.NQN == "" {
-		probe.NQN = nqn.Discovery
-	}
-	if probe.Trsvcid == "" {
-		probe.Trsvcid = nvmf.DefaultTrsvcid(probe.Transport, true)
-	}
-	if err := probe.Validate(); err != nil {
+	if err := nvmf.ValidateTarget(o); err != nil {
 		return &usageError{err}
 	}
 	return nil
@@ -118,46 +87,25 @@ func validateTarget(o fabrics.Options) error {
 func (env *Env) configuredTargets(jsonPath, context string, base fabrics.Options) ([]nvmf.Target, []error) {
 	errs := append([]error(nil), env.jsonHosts(jsonPath).errs...)
 	var targets []nvmf.Target
-	for _, t := range env.jsonTargets(jsonPath, context, base) {
+	for _, t := range nvmf.JSONTargets(env.jsonHosts(jsonPath).hosts, base, context) {
 		if err := validateTarget(t.Options); err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", t.Where, err))
 			continue
 		}
 		targets = append(targets, t)
 	}
-	lines, err := config.ReadDiscoveryConf(env.FS)
-	if err != nil {
-		errs = append(errs, err)
-	}
-	for _, l := range lines {
-		where := fmt.Sprintf("%s:%d", l.File, l.Line)
-		vals, err := parseConfArgs(l.Args)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", where, err))
-			continue
-		}
-		lo, err := optionsFrom(func(k string) (string, bool) { v, ok := vals[k]; return v, ok })
-		if err == nil {
-			err = withSecretFiles(nil, &lo)
-		}
-		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", where, err))
-			continue
-		}
-		o := mergeOptions(base, lo)
-		if err := validateTarget(o); err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", where, err))
-			continue
-		}
-		targets = append(targets, nvmf.Target{Options: o, Where: where, Persistent: vals["persistent"] == "true", Force: vals["force"] == "true"})
+	conf, confErrs := env.Edge.DiscoveryConfTargets(base)
+	errs = append(errs, confErrs...)
+	for _, t := range conf {
+		targets = append(targets, t)
 		// As in nvme-cli, --quiet on a line holds for the whole run;
 		// --verbose reports that line's discovery.
-		env.confQuiet = env.confQuiet || vals["quiet"] == "true"
-		if vals["verbose"] == "true" {
+		env.confQuiet = env.confQuiet || t.Quiet
+		if t.Verbose {
 			if env.confVerbose == nil {
 				env.confVerbose = map[string]bool{}
 			}
-			env.confVerbose[where] = true
+			env.confVerbose[t.Where] = true
 		}
 	}
 	return targets, errs
@@ -168,10 +116,3 @@ func contextFlag() cli.Flag {
 	return &cli.StringFlag{Name: "context", Usage: "act only for `NAME`: skip config.json subsystems whose \"application\" is another one"}
 }
 
-// mergeOptions lays the values a discovery.conf line sets over the command
-// line's base, which gives every other option (its address and NQN aside).
-func mergeOptions(base, over fabrics.Options) fabrics.Options {
-	o := over
-	o.FillFrom(addressless(base))
-	return o
-}

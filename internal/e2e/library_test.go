@@ -66,4 +66,16 @@ func TestExampleAttach(t *testing.T) {
 	if missing.code != 1 || !strings.Contains(missing.stderr, "does not exist") {
 		t.Errorf("attach of a volume that does not exist:\n%s", missing)
 	}
+
+	// Through the discovery controllers configured in discovery.conf.
+	writeConf(t, "discovery.conf", "--transport=rdma --traddr="+rdmaAddr+" --trsvcid=4420\n")
+	conf := runAs(t, nil, bin, "-n", nqnB, "-count", "2")
+	mustOK(t, conf, "attach through discovery.conf")
+	if n := len(strings.Fields(conf.stdout)); n != 2 {
+		t.Errorf("attach through discovery.conf printed %q", conf.stdout)
+	}
+	if c := controllers(t); len(c) != 1 || c[0].Transport != "rdma" {
+		t.Errorf("attach through discovery.conf: controllers %+v, want one over rdma", c)
+	}
+	mustOK(t, runAs(t, nil, bin, "-n", nqnB, "-detach"), "detach")
 }

@@ -1,7 +1,7 @@
 package main
 
 import (
-	"github.com/gonvme/gonvme/internal/config"
+	"github.com/gonvme/gonvme/config"
 	"github.com/gonvme/gonvme/nqn"
 )
 

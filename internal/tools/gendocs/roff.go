@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/gonvme/gonvme/config"
 	gonvmecli "github.com/gonvme/gonvme/internal/cli"
-	"github.com/gonvme/gonvme/internal/config"
 	"github.com/gonvme/gonvme/nqn"
 )
 
