@@ -115,4 +115,3 @@ func (env *Env) configuredTargets(jsonPath, context string, base fabrics.Options
 func contextFlag() cli.Flag {
 	return &cli.StringFlag{Name: "context", Usage: "act only for `NAME`: skip config.json subsystems whose \"application\" is another one"}
 }
-
