@@ -111,3 +111,15 @@ func (p *pathIndex) sameHost(c *topology.Controller, hostnqn string) bool {
 	}
 	return v == hostnqn
 }
+
+// keyOf is the sysfs match key of a connect.
+func keyOf(o fabrics.Options) topology.PathKey {
+	return topology.PathKey{
+		Transport:  o.Transport,
+		Traddr:     o.Traddr,
+		Trsvcid:    o.Trsvcid,
+		HostTraddr: o.HostTraddr,
+		HostIface:  o.HostIface,
+		SubsysNQN:  o.NQN,
+	}
+}
