@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"sync"
+
+	"github.com/gonvme/gonvme/internal/pool"
 )
 
 // DefaultDeleteWorkers is how many controllers are deleted at once unless
@@ -21,38 +23,23 @@ type DeleteResult struct {
 // time, and returns one result per name in the order given. When ctx is done
 // no new delete starts; the names not started get an error saying so.
 func (e *Edge) DeleteControllers(ctx context.Context, names []string, workers int) []DeleteResult {
-	if workers < 1 {
-		workers = 1
-	}
 	res := make([]DeleteResult, len(names))
-	sem := make(chan struct{}, workers)
-	var wg sync.WaitGroup
 	var mu sync.Mutex
 	prog := Progress{Total: len(names)}
-	for i, name := range names {
-		res[i].Name = name
-		select {
-		case sem <- struct{}{}:
-		case <-ctx.Done():
-		}
+	pool.Each(len(names), workers, func(i int) {
+		res[i].Name = names[i]
 		if err := ctx.Err(); err != nil {
 			res[i].Err = fmt.Errorf("not attempted: %w", err)
-			continue
+			return
 		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			res[i].Err = e.Delete(name)
-			mu.Lock()
-			defer mu.Unlock()
-			prog.Done++
-			if res[i].Err != nil {
-				prog.Failed++
-			}
-			e.progress(prog)
-		}()
-	}
-	wg.Wait()
+		res[i].Err = e.Delete(names[i])
+		mu.Lock()
+		defer mu.Unlock()
+		prog.Done++
+		if res[i].Err != nil {
+			prog.Failed++
+		}
+		e.progress(prog)
+	})
 	return res
 }

@@ -3,8 +3,8 @@ package nvmf
 import (
 	"errors"
 	"os"
-	"sync"
 
+	"github.com/gonvme/gonvme/internal/pool"
 	"github.com/gonvme/gonvme/ioctl"
 	"github.com/gonvme/gonvme/topology"
 )
@@ -19,6 +19,10 @@ type Identity struct {
 // thread in the kernel, and more than a few at a time only add threads.
 const identifyWorkers = 16
 
+// readWorkers bounds the namespaces whose sysfs attributes Devices reads
+// at once, as many as a topology scan reads directories.
+const readWorkers = 8
+
 // IdentifyNamespaces sends Identify Namespace to each named namespace block
 // device ("nvme0n1"), several at a time, through the namespace's own
 // device as nvme-cli does: its generic character device /dev/ngXnY, or the
@@ -28,18 +32,9 @@ const identifyWorkers = 16
 // error status) are left out of the result.
 func (e *Edge) IdentifyNamespaces(names []string) map[string]Identity {
 	out := make([]Identity, len(names))
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, identifyWorkers)
-	for i, name := range names {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			out[i], _ = e.identifyNamespace(name)
-		}()
-	}
-	wg.Wait()
+	pool.Each(len(names), identifyWorkers, func(i int) {
+		out[i], _ = e.identifyNamespace(names[i])
+	})
 	ids := map[string]Identity{}
 	for i, name := range names {
 		if out[i].Data != nil {
@@ -96,26 +91,20 @@ func (e *Edge) Devices(t *topology.Topology, ids map[string]Identity) []topology
 		}
 	}
 	devs := make([]topology.Device, len(items))
-	var wg sync.WaitGroup
-	for i, it := range items {
+	pool.Each(len(items), readWorkers, func(i int) {
+		it := items[i]
 		if id, ok := ids[it.ns.Name]; ok {
 			devs[i] = identifiedDevice(it.ns, id, it.id)
-			continue
+			return
 		}
-		if it.ns.LBASize != 0 {
-			devs[i] = sysfsDevice(it.ns, it.id)
-			continue
+		ns := it.ns
+		if ns.LBASize == 0 {
+			// Scanned without its attributes: read them now. A device
+			// that vanished meanwhile keeps zeros.
+			ns, _ = topology.ReadNamespace(e.FS, ns.Name)
 		}
-		// Scanned without its attributes: read them now. A device that
-		// vanished meanwhile keeps zeros.
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			ns, _ := topology.ReadNamespace(e.FS, it.ns.Name)
-			devs[i] = sysfsDevice(ns, it.id)
-		}()
-	}
-	wg.Wait()
+		devs[i] = sysfsDevice(ns, it.id)
+	})
 	return devs
 }
 

@@ -4,11 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 	"syscall"
 
 	"github.com/gonvme/gonvme/discovery"
 	"github.com/gonvme/gonvme/fabrics"
+	"github.com/gonvme/gonvme/internal/pool"
 	"github.com/gonvme/gonvme/topology"
 )
 
@@ -157,29 +157,21 @@ func (e *Edge) Walk(ctx context.Context, targets []Target, o WalkOptions) (*Repo
 	// each target there as not asked, so the report shows it failed.
 	for depth := 0; len(level) > 0; depth++ {
 		results := make([]DiscoveryResult, len(level))
-		var wg sync.WaitGroup
-		sem := make(chan struct{}, discoveryWorkers)
-		for i, t := range level {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				sem <- struct{}{}
-				defer func() { <-sem }()
-				results[i] = DiscoveryResult{Target: t, Depth: depth}
-				if err := ctx.Err(); err != nil {
-					results[i].Err = fmt.Errorf("not asked: %w", err)
-					return
-				}
-				results[i].Found, results[i].Err = e.discover(ix, t, DiscoverOptions{
-					Persistent: o.Persistent || t.Persistent, Force: o.Force || t.Force, Device: t.Device,
-					CtrlLossTmo: o.DiscoveryCtrlLossTmo})
-				if f := results[i].Found; f != nil && t.Device != "" {
-					// The named controller's own transport and address.
-					results[i].Target.Options = f.Target.Options
-				}
-			}()
-		}
-		wg.Wait()
+		pool.Each(len(level), discoveryWorkers, func(i int) {
+			t := level[i]
+			results[i] = DiscoveryResult{Target: t, Depth: depth}
+			if err := ctx.Err(); err != nil {
+				results[i].Err = fmt.Errorf("not asked: %w", err)
+				return
+			}
+			results[i].Found, results[i].Err = e.discover(ix, t, DiscoverOptions{
+				Persistent: o.Persistent || t.Persistent, Force: o.Force || t.Force, Device: t.Device,
+				CtrlLossTmo: o.DiscoveryCtrlLossTmo})
+			if f := results[i].Found; f != nil && t.Device != "" {
+				// The named controller's own transport and address.
+				results[i].Target.Options = f.Target.Options
+			}
+		})
 		var next []Target
 		for _, r := range results {
 			rep.Discoveries = append(rep.Discoveries, r)

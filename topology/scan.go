@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/gonvme/gonvme/hostfs"
+	"github.com/gonvme/gonvme/internal/pool"
 )
 
 // Scan reads the whole topology under fs. A host without /sys/class/nvme
@@ -70,7 +71,7 @@ func ScanView(fs hostfs.FS, v View) (*Topology, error) {
 			})
 		}
 	}
-	if err := runAll(jobs); err != nil {
+	if err := pool.All(len(jobs), scanWorkers, func(i int) error { return jobs[i]() }); err != nil {
 		return nil, err
 	}
 
@@ -103,6 +104,10 @@ func ScanView(fs hostfs.FS, v View) (*Topology, error) {
 	slices.SortFunc(t.Controllers, func(a, b *Controller) int { return cmp.Compare(a.Instance, b.Instance) })
 	return t, nil
 }
+
+// scanWorkers is how many directories a scan reads at once. Reading sysfs
+// is all system calls; a few at a time keep every CPU busy.
+const scanWorkers = 8
 
 // pathsByController lists the per-path namespace devices of /sys/block
 // by the controller they belong to, each list sorted as Scan sorts it.
