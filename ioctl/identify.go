@@ -10,35 +10,12 @@ import (
 // IdentifySize is the size of every Identify data structure.
 const IdentifySize = 4096
 
-// Controller or Namespace Structure (CNS) values for Identify.
-const (
-	CNSNamespace  = 0x00
-	CNSController = 0x01
-)
+// CNSNamespace is the Controller or Namespace Structure (CNS) value of
+// Identify Namespace.
+const CNSNamespace = 0x00
 
 // ErrShortData reports an Identify data structure shorter than IdentifySize.
 var ErrShortData = errors.New("identify data shorter than 4096 bytes")
-
-// IdentifyControllerData holds the Identify Controller fields gonvme uses. String
-// fields are trimmed of their space and NUL padding.
-type IdentifyControllerData struct {
-	VID          uint16  // PCI vendor ID (bytes 1:0)
-	SSVID        uint16  // PCI subsystem vendor ID (3:2)
-	SerialNumber string  // SN (23:4)
-	ModelNumber  string  // MN (63:24)
-	Firmware     string  // FR (71:64)
-	RAB          uint8   // recommended arbitration burst (72)
-	IEEE         [3]byte // IEEE OUI, least significant byte first (75:73)
-	CMIC         uint8   // multi-path I/O and namespace sharing (76)
-	MDTS         uint8   // maximum data transfer size, a power of two in minimum pages (77)
-	CntlID       uint16  // controller ID (79:78)
-	Version      uint32  // VER: major in 31:16, minor in 15:8, tertiary in 7:0 (83:80)
-	CtrlType     uint8   // CNTRLTYPE: 1 I/O, 2 discovery, 3 administrative (111)
-	OACS         uint16  // optional admin command support (257:256)
-	NN           uint32  // number of namespaces (519:516)
-	SubNQN       string  // subsystem NQN (1023:768)
-	DCType       uint8   // discovery controller type: 1 direct, 2 central (1806)
-}
 
 // LBAFormat is one LBA Format entry of Identify Namespace.
 type LBAFormat struct {
@@ -79,33 +56,6 @@ func (n *IdentifyNamespaceData) LBASize() uint32 {
 	return 1 << n.LBAF[i].LBADS
 }
 
-// DecodeIdentifyController decodes an Identify Controller data structure.
-func DecodeIdentifyController(b []byte) (*IdentifyControllerData, error) {
-	if len(b) < IdentifySize {
-		return nil, fmt.Errorf("identify controller: %d bytes: %w", len(b), ErrShortData)
-	}
-	le := binary.LittleEndian
-	c := &IdentifyControllerData{
-		VID:          le.Uint16(b[0:]),
-		SSVID:        le.Uint16(b[2:]),
-		SerialNumber: paddedString(b[4:24]),
-		ModelNumber:  paddedString(b[24:64]),
-		Firmware:     paddedString(b[64:72]),
-		RAB:          b[72],
-		CMIC:         b[76],
-		MDTS:         b[77],
-		CntlID:       le.Uint16(b[78:]),
-		Version:      le.Uint32(b[80:]),
-		CtrlType:     b[111],
-		OACS:         le.Uint16(b[256:]),
-		NN:           le.Uint32(b[516:]),
-		SubNQN:       paddedString(b[768:1024]),
-		DCType:       b[1806],
-	}
-	copy(c.IEEE[:], b[73:76])
-	return c, nil
-}
-
 // DecodeIdentifyNamespace decodes an Identify Namespace data structure.
 func DecodeIdentifyNamespace(b []byte) (*IdentifyNamespaceData, error) {
 	if len(b) < IdentifySize {
@@ -132,15 +82,6 @@ func DecodeIdentifyNamespace(b []byte) (*IdentifyNamespaceData, error) {
 		n.LBAF[i] = LBAFormat{MS: le.Uint16(f), LBADS: f[2], RP: f[3] & 0x3}
 	}
 	return n, nil
-}
-
-// IdentifyController sends Identify (CNS 1) and decodes the answer.
-func IdentifyController(a Admin) (*IdentifyControllerData, error) {
-	b, err := identify(a, CNSController, 0)
-	if err != nil {
-		return nil, err
-	}
-	return DecodeIdentifyController(b)
 }
 
 // IdentifyNamespace sends Identify (CNS 0) for namespace nsid and decodes

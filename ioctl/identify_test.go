@@ -11,47 +11,6 @@ import (
 	"github.com/gonvme/gonvme/nvmftest/kfixtures"
 )
 
-// controllerData builds an Identify Controller structure the way an nvmet
-// target fills it: space-padded ASCII, a NUL-padded subsystem NQN.
-func controllerData() []byte {
-	b := make([]byte, IdentifySize)
-	le := binary.LittleEndian
-	le.PutUint16(b[0:], 0x1b36)
-	le.PutUint16(b[2:], 0x1af4)
-	copy(b[4:24], "a1b2c3d4e5f60718    ")
-	copy(b[24:64], "Linux                                   ")
-	copy(b[64:72], "6.1.0-2 ")
-	b[72] = 6
-	copy(b[73:76], []byte{0x00, 0x14, 0x0d})
-	b[76] = 0x0b
-	b[77] = 8
-	le.PutUint16(b[78:], 3)
-	le.PutUint32(b[80:], 0x00010300)
-	b[111] = 1
-	le.PutUint16(b[256:], 0x0008)
-	le.PutUint32(b[516:], 1024)
-	copy(b[768:], "nqn.2014-08.org.example:subsys1")
-	b[1806] = 0
-	return b
-}
-
-func TestDecodeIdentifyController(t *testing.T) {
-	got, err := DecodeIdentifyController(controllerData())
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := &IdentifyControllerData{
-		VID: 0x1b36, SSVID: 0x1af4,
-		SerialNumber: "a1b2c3d4e5f60718", ModelNumber: "Linux", Firmware: "6.1.0-2",
-		RAB: 6, IEEE: [3]byte{0x00, 0x14, 0x0d}, CMIC: 0x0b, MDTS: 8, CntlID: 3,
-		Version: 0x00010300, CtrlType: 1, OACS: 0x0008, NN: 1024,
-		SubNQN: "nqn.2014-08.org.example:subsys1",
-	}
-	if !reflect.DeepEqual(got, want) {
-		t.Fatalf("decoded\n got %+v\nwant %+v", got, want)
-	}
-}
-
 // namespaceData builds an Identify Namespace structure with the given
 // formats (as LBADS values) and FLBAS.
 func namespaceData(flbas uint8, lbads ...uint8) []byte {
@@ -128,9 +87,6 @@ func TestLBASize(t *testing.T) {
 }
 
 func TestDecodeIdentifyShort(t *testing.T) {
-	if _, err := DecodeIdentifyController(make([]byte, IdentifySize-1)); !errors.Is(err, ErrShortData) {
-		t.Errorf("controller: error = %v, want ErrShortData", err)
-	}
 	if _, err := DecodeIdentifyNamespace(nil); !errors.Is(err, ErrShortData) {
 		t.Errorf("namespace: error = %v, want ErrShortData", err)
 	}
@@ -143,16 +99,7 @@ func TestIdentifyCommands(t *testing.T) {
 			return 0, nil
 		}
 	}
-	a := &fakeAdmin{respond: answer(controllerData())}
-	c, err := IdentifyController(a)
-	if err != nil || c.CntlID != 3 {
-		t.Fatalf("IdentifyCtrl = %+v, %v", c, err)
-	}
-	if want := (Command{Opcode: OpcodeIdentify, CDW10: CNSController}); a.cmds[0] != want || a.lens[0] != IdentifySize {
-		t.Fatalf("IdentifyCtrl sent %+v with %d bytes, want %+v with %d", a.cmds[0], a.lens[0], want, IdentifySize)
-	}
-
-	a = &fakeAdmin{respond: answer(namespaceData(0, 9))}
+	a := &fakeAdmin{respond: answer(namespaceData(0, 9))}
 	n, err := IdentifyNamespace(a, 7)
 	if err != nil || n.LBASize() != 512 {
 		t.Fatalf("IdentifyNS = %+v, %v", n, err)
@@ -207,27 +154,6 @@ func FuzzIdentifyNamespace(f *testing.F) {
 		}
 		if s := n.LBASize(); s&(s-1) != 0 {
 			t.Fatalf("LBASize %d is not a power of two", s)
-		}
-	})
-}
-
-func FuzzIdentifyController(f *testing.F) {
-	f.Add(controllerData())
-	f.Add(make([]byte, IdentifySize))
-	addKernelSeeds(f, "id-ctrl-*.bin")
-	f.Fuzz(func(t *testing.T, b []byte) {
-		c, err := DecodeIdentifyController(b)
-		if len(b) < IdentifySize {
-			if err == nil {
-				t.Fatalf("decoded %d bytes without error", len(b))
-			}
-			return
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(c.SerialNumber) > 20 || len(c.ModelNumber) > 40 || len(c.Firmware) > 8 || len(c.SubNQN) > 256 {
-			t.Fatalf("string fields longer than their fields: %+v", c)
 		}
 	})
 }

@@ -25,44 +25,6 @@ func sysAttr(t *testing.T, k kfixtures.Kernel, path string) string {
 
 // The kernel's sysfs attributes come from the same Identify data, so they
 // must agree with the decoder, on every captured kernel.
-func TestKernelIdentifyController(t *testing.T) {
-	kfixtures.Each(t, testKernelIdentifyController)
-}
-
-func testKernelIdentifyController(t *testing.T, k kfixtures.Kernel) {
-	cases := []struct {
-		ctrl     string
-		ctrlType uint8
-	}{
-		{"nvme0", 1},
-		{"nvme1", 1},
-		{"nvme4", 2},
-	}
-	for _, c := range cases {
-		t.Run(c.ctrl, func(t *testing.T) {
-			id, err := DecodeIdentifyController(readKernelIdentify(t, k, "id-ctrl-"+c.ctrl+".bin"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			dir := "/sys/class/nvme/" + c.ctrl + "/"
-			for _, f := range []struct{ attr, got string }{
-				{"serial", id.SerialNumber},
-				{"model", id.ModelNumber},
-				{"firmware_rev", id.Firmware},
-				{"subsysnqn", id.SubNQN},
-				{"cntlid", strconv.Itoa(int(id.CntlID))},
-			} {
-				if want := sysAttr(t, k, dir+f.attr); f.got != want {
-					t.Errorf("%s: decoded %q, sysfs %q", f.attr, f.got, want)
-				}
-			}
-			if id.CtrlType != c.ctrlType {
-				t.Errorf("CNTRLTYPE = %d, want %d (sysfs says %q)", id.CtrlType, c.ctrlType, sysAttr(t, k, dir+"cntrltype"))
-			}
-		})
-	}
-}
-
 func TestKernelIdentifyNamespace(t *testing.T) {
 	kfixtures.Each(t, testKernelIdentifyNamespace)
 }

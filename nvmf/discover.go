@@ -12,10 +12,6 @@ import (
 	"github.com/gonvme/gonvme/topology"
 )
 
-// MaxDiscoveryRetries bounds the re-reads of a discovery log whose
-// generation counter keeps changing (nvme-cli uses the same figure).
-const MaxDiscoveryRetries = 10
-
 // Target is one discovery controller to ask, with where it was configured
 // ("command line", "/etc/nvme/discovery.conf:3", …) for messages.
 type Target struct {
@@ -251,7 +247,7 @@ func (e *Edge) fetchLog(ctrl string) (*discovery.Log, []byte, error) {
 		return nil, nil, fmt.Errorf("opening %s: %w", e.devPath(ctrl), err)
 	}
 	defer dev.Close()
-	return discovery.Fetch(dev, MaxDiscoveryRetries)
+	return discovery.Fetch(dev, discovery.DefaultRetries)
 }
 
 func isDiscoveryController(c *topology.Controller) bool {

@@ -20,15 +20,6 @@ const (
 	discoveryWorkers    = 4
 )
 
-// Subsystem types in a discovery log entry.
-const (
-	subtypeReferral = 1
-	subtypeNVMe     = 2
-)
-
-// treqNoSQFlow is the TREQ bit saying SQ flow control may be disabled.
-const treqNoSQFlow = 0x4
-
 // Outcome says what happened to one path.
 type Outcome int
 
@@ -180,18 +171,18 @@ func (e *Edge) Walk(ctx context.Context, targets []Target, o WalkOptions) (*Repo
 			}
 			for _, ent := range r.Found.Log.Entries {
 				skip := entrySkip(r.Target, ent)
-				if ent.SubType == subtypeNVMe && skip == "" && !seenNQN[ent.SubNQN] {
+				if ent.SubType == discovery.SubTypeNVMe && skip == "" && !seenNQN[ent.SubNQN] {
 					seenNQN[ent.SubNQN] = true
 					rep.offered = append(rep.offered, ent.SubNQN)
 				}
-				if ent.SubType != subtypeReferral && ent.SubType != subtypeNVMe ||
-					ent.SubType == subtypeNVMe && o.Match != "" && ent.SubNQN != o.Match {
+				if ent.SubType != discovery.SubTypeReferral && ent.SubType != discovery.SubTypeNVMe ||
+					ent.SubType == discovery.SubTypeNVMe && o.Match != "" && ent.SubNQN != o.Match {
 					continue
 				}
 				// A skipped referral is reported only when every subsystem
 				// is wanted: it says nothing about one NQN.
 				if skip != "" {
-					if ent.SubType == subtypeReferral && o.Match != "" {
+					if ent.SubType == discovery.SubTypeReferral && o.Match != "" {
 						continue
 					}
 					p := skippedPath(r.Target, ent, skip)
@@ -202,7 +193,7 @@ func (e *Edge) Walk(ctx context.Context, targets []Target, o WalkOptions) (*Repo
 					continue
 				}
 				switch ent.SubType {
-				case subtypeReferral:
+				case discovery.SubTypeReferral:
 					rt := entryTarget(r.Target, ent)
 					k := keyOf(discoveryOptions(rt.Options, o.Persistent))
 					if seenTarget[k] || depth+1 > MaxReferralDepth || len(seenTarget) >= MaxDiscoveryTargets {
@@ -210,7 +201,7 @@ func (e *Edge) Walk(ctx context.Context, targets []Target, o WalkOptions) (*Repo
 					}
 					seenTarget[k] = true
 					next = append(next, rt)
-				case subtypeNVMe:
+				case discovery.SubTypeNVMe:
 					p, err := pathOptions(o, r.Target, ent)
 					k := keyOf(p)
 					if seenPath[k] {
@@ -254,7 +245,7 @@ func pathOptions(w WalkOptions, via Target, ent discovery.Entry) (fabrics.Option
 		err = w.Configure(&o)
 	}
 	o = IOOptions(o)
-	if ent.TReq&treqNoSQFlow != 0 && !o.DisableSQFlow {
+	if ent.TReq&discovery.TReqDisableSQFlow != 0 && !o.DisableSQFlow {
 		o.DisableSQFlow = true
 		o.Defaults["disable_sqflow"] = true
 	}
@@ -272,12 +263,12 @@ func pathOptions(w WalkOptions, via Target, ent discovery.Entry) (fabrics.Option
 func entrySkip(via Target, ent discovery.Entry) string {
 	transport, _, _, skip := entryAddress(ent)
 	if skip == "" && transport != via.Options.Transport {
-		skip = transportSkip(transport, via.Options.Transport, ent.SubType == subtypeReferral)
+		skip = transportSkip(transport, via.Options.Transport, ent.SubType == discovery.SubTypeReferral)
 	}
 	switch {
 	case skip == "":
 		return ""
-	case ent.SubType == subtypeReferral:
+	case ent.SubType == discovery.SubTypeReferral:
 		return "referral " + skip
 	}
 	return "entry " + skip

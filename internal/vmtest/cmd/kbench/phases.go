@@ -101,7 +101,7 @@ func phases(args []string) error {
 				return err
 			}
 			defer d.Close()
-			_, _, err = discovery.Fetch(d, 10)
+			_, _, err = discovery.Fetch(d, discovery.DefaultRetries)
 			return err
 		}},
 		{"discovery: log page, 1 command", func() error {
