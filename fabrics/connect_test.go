@@ -3,6 +3,7 @@ package fabrics
 import (
 	"errors"
 	"os"
+	"reflect"
 	"strings"
 	"syscall"
 	"testing"
@@ -37,7 +38,7 @@ func TestConnect(t *testing.T) {
 		o.Keyring = Int(9) // a default no 6.1 kernel knows, and rdma does not take
 		o.Defaults = set("hostnqn", "hostid", "ctrl_loss_tmo", "keyring")
 	})
-	r, err := Connect(k, o)
+	r, err := Connect(k, check(t, o))
 	if err != nil {
 		t.Fatalf("Connect: %v", err)
 	}
@@ -51,7 +52,9 @@ func TestConnect(t *testing.T) {
 	}
 }
 
-func TestConnectWritesNothingOnInvalidInput(t *testing.T) {
+// Connect and Plan take only Validated options: Check refuses what could
+// smuggle an option or what the kernel refuses, so nothing is written.
+func TestCheckRefusesInvalidInput(t *testing.T) {
 	for _, o := range []Options{
 		{},
 		rdma(func(o *Options) { o.NQN = testNQN + ",duplicate_connect" }),
@@ -60,21 +63,57 @@ func TestConnectWritesNothingOnInvalidInput(t *testing.T) {
 		rdma(func(o *Options) { o.HdrDigest = true }),
 		rdma(func(o *Options) { o.QueueSize = Int(4096) }),
 	} {
-		k := &fakeKernel{}
-		_, err := Connect(k, o)
+		v, err := o.Check()
 		var ve *ValidationError
 		if !errors.As(err, &ve) {
-			t.Errorf("Connect(%+v) = %v, want a *ValidationError", o, err)
+			t.Errorf("Check(%+v) = %v, want a *ValidationError", o, err)
 		}
-		if k.probes != 0 || len(k.written) != 0 {
-			t.Errorf("Connect(%+v) touched the kernel: %d probes, writes %q", o, k.probes, k.written)
+		if !reflect.DeepEqual(v, Validated{}) {
+			t.Errorf("Check(%+v) returned options %+v with its error", o, v.o)
 		}
+	}
+}
+
+// Check copies what it checked: changing the options afterwards, through
+// a shared number or the Defaults map, cannot reach the option string.
+func TestCheckCopies(t *testing.T) {
+	o := rdma(func(o *Options) {
+		o.QueueSize = Int(32)
+		o.HdrDigest = true
+		o.Defaults = set("hdr_digest")
+	})
+	v := check(t, o)
+	*o.QueueSize = 4096
+	o.Defaults["hdr_digest"] = false
+	got := v.Encode()
+	if strings.Contains(got, "4096") || strings.Contains(got, "hdr_digest") {
+		t.Errorf("Encode() = %q after the checked options were changed, want queue_size=32 and no hdr_digest", got)
+	}
+	w := v.Options()
+	*w.QueueSize = 4096
+	if got := v.Encode(); !strings.Contains(got, "queue_size=32") {
+		t.Errorf("Encode() = %q after Options() was changed, want queue_size=32", got)
+	}
+}
+
+// A default the transport requires that the running kernel does not list
+// cannot be dropped quietly.
+func TestRestrictKeepsRequiredOptions(t *testing.T) {
+	o := Options{Transport: "fc", NQN: testNQN, Traddr: "nn-0x20000090fa942779:pn-0x10000090fa942779",
+		HostTraddr: "nn-0x20000090fae0b5f5:pn-0x10000090fae0b5f5", Defaults: set("host_traddr")}
+	_, err := check(t, o).Restrict(Supported{"transport": true, "nqn": true, "traddr": true})
+	var ve *ValidationError
+	if !errors.As(err, &ve) || ve.Option != "host_traddr" {
+		t.Errorf("Restrict without host_traddr = %v, want a *ValidationError for host_traddr, which fc requires", err)
+	}
+	if _, err := check(t, o).Restrict(nil); err != nil {
+		t.Errorf("Restrict(nil) = %v, want everything allowed", err)
 	}
 }
 
 func TestConnectRefusesUnsupportedOption(t *testing.T) {
 	k := &fakeKernel{sup: supported61(t)}
-	_, err := Connect(k, tcp(func(o *Options) { o.TLS = true }))
+	_, err := Connect(k, check(t, tcp(func(o *Options) { o.TLS = true })))
 	var ue *UnsupportedError
 	if !errors.As(err, &ue) || ue.Option != "tls" {
 		t.Fatalf("Connect() = %v, want *UnsupportedError{tls}", err)
@@ -86,7 +125,7 @@ func TestConnectRefusesUnsupportedOption(t *testing.T) {
 
 func TestConnectOldKernelAllowsEverything(t *testing.T) {
 	k := &fakeKernel{}
-	if _, err := Connect(k, tcp(func(o *Options) { o.TLS = true })); err != nil {
+	if _, err := Connect(k, check(t, tcp(func(o *Options) { o.TLS = true }))); err != nil {
 		t.Fatalf("Connect with nil Supported: %v", err)
 	}
 	if len(k.written) != 1 || !strings.HasSuffix(k.written[0], ",tls") {
@@ -98,7 +137,7 @@ func TestConnectExplainsKernelErrors(t *testing.T) {
 	createErr := &KernelError{Op: "connect", Path: DevicePath, Errno: syscall.EIO}
 	k := &fakeKernel{sup: supported61(t), createErr: createErr}
 	o := rdma(func(*Options) {})
-	_, err := Connect(k, o)
+	_, err := Connect(k, check(t, o))
 	if !errors.Is(err, syscall.EIO) {
 		t.Fatalf("Connect() = %v, want it to match syscall.EIO", err)
 	}
@@ -115,7 +154,7 @@ func TestConnectExplainsKernelErrors(t *testing.T) {
 	}
 
 	k = &fakeKernel{probeErr: &KernelError{Op: "open", Path: DevicePath, Errno: syscall.ENOENT}}
-	_, err = Connect(k, o)
+	_, err = Connect(k, check(t, o))
 	if !errors.Is(err, os.ErrNotExist) || !strings.Contains(err.Error(), "modprobe nvme-rdma") {
 		t.Errorf("Connect() with no device = %v, want ErrNotExist and a modprobe nvme-rdma hint", err)
 	}
@@ -125,7 +164,7 @@ func TestConnectExplainsKernelErrors(t *testing.T) {
 
 	other := errors.New("unreadable")
 	k = &fakeKernel{probeErr: other}
-	if _, err := Connect(k, o); err != other {
+	if _, err := Connect(k, check(t, o)); err != other {
 		t.Errorf("Connect() = %v, want the probe's own error", err)
 	}
 }
@@ -139,7 +178,7 @@ func TestPlanWritesNothing(t *testing.T) {
 		o.Keyring = Int(9)
 		o.Defaults = set("keyring")
 	})
-	s, err := Plan(k, o)
+	s, err := Plan(k, check(t, o))
 	if err != nil {
 		t.Fatalf("Plan: %v", err)
 	}
@@ -151,7 +190,7 @@ func TestPlanWritesNothing(t *testing.T) {
 	if s != want {
 		t.Errorf("Plan() = %q\nwant %q (the keyring default dropped: 6.1 lacks it)", s, want)
 	}
-	if _, err := Connect(k, o); err != nil || len(k.written) != 1 || k.written[0] != s {
+	if _, err := Connect(k, check(t, o)); err != nil || len(k.written) != 1 || k.written[0] != s {
 		t.Errorf("Connect wrote %q (%v), want what Plan returned", k.written, err)
 	}
 	red := Redact(s)

@@ -9,7 +9,8 @@
 //
 // The pieces, pure first:
 //   - Options holds every kernel token; Validate checks values, per-transport
-//     rules and ranges; Encode writes the option string in a fixed order.
+//     rules and ranges; Check returns the Validated options that Encode
+//     writes as the option string, in a fixed order.
 //   - ParseSupported reads the kernel's list of known tokens and
 //     Options.Restrict drops defaults the running kernel lacks.
 //   - ParseReply reads the kernel's answer to a connect.

@@ -7,7 +7,7 @@ import (
 	"github.com/gonvme/gonvme/fabrics"
 )
 
-func ExampleOptions_Encode() {
+func ExampleOptions_Check() {
 	o := fabrics.Options{
 		Transport:   "rdma",
 		NQN:         "nqn.2026-11.io.gonvme:test1",
@@ -15,11 +15,11 @@ func ExampleOptions_Encode() {
 		Trsvcid:     "4420",
 		CtrlLossTmo: fabrics.Int(600),
 	}
-	s, err := o.Encode()
-	fmt.Println(s, err)
+	v, err := o.Check()
+	fmt.Println(v.Encode(), err)
 
 	o.NQN += ",duplicate_connect"
-	_, err = o.Encode()
+	_, err = o.Check()
 	fmt.Println(err)
 	// Output:
 	// nqn=nqn.2026-11.io.gonvme:test1,transport=rdma,traddr=169.254.99.1,trsvcid=4420,ctrl_loss_tmo=600 <nil>

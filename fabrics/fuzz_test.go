@@ -47,10 +47,11 @@ func FuzzEncode(f *testing.F) {
 			DuplicateConnect: flags[0], DisableSQFlow: flags[1], HdrDigest: flags[2], DataDigest: flags[3],
 			Discovery: flags[4], TLS: flags[5], Concat: flags[6],
 		}
-		encoded, err := o.Encode()
+		v, err := o.Check()
 		if err != nil {
 			return
 		}
+		encoded := v.Encode()
 		want := setTokens(o)
 		tokens := strings.FieldsFunc(encoded, func(r rune) bool { return r == ',' || r == '\n' })
 		if strings.Count(encoded, ",")+1 != len(tokens) || strings.Contains(encoded, "\n") {

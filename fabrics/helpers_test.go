@@ -77,3 +77,13 @@ func tokenNames(encoded string) []string {
 	}
 	return names
 }
+
+// check returns o validated, failing the test when it is not valid.
+func check(t testing.TB, o Options) Validated {
+	t.Helper()
+	v, err := o.Check()
+	if err != nil {
+		t.Fatalf("Check(%+v): %v", o, err)
+	}
+	return v
+}

@@ -21,38 +21,34 @@ type Kernel interface {
 	Create(opts string) (Reply, error)
 }
 
-// Connect validates o, asks the kernel which options it supports, drops
-// defaults it lacks, encodes the option string and creates the controller.
-// Nothing is opened if validation fails. Kernel refusals are *KernelError
-// values explained for o's transport and naming o.Target().
-func Connect(k Kernel, o Options) (Reply, error) {
-	s, err := Plan(k, o)
+// Connect asks the kernel which options it supports, drops defaults it
+// lacks, encodes the option string and creates the controller. Kernel
+// refusals are *KernelError values explained for v's transport and naming
+// v.Target().
+func Connect(k Kernel, v Validated) (Reply, error) {
+	s, err := Plan(k, v)
 	if err != nil {
 		return Reply{}, err
 	}
 	r, err := k.Create(s)
 	if err != nil {
-		return Reply{}, o.annotate(err)
+		return Reply{}, v.o.annotate(err)
 	}
 	return r, nil
 }
 
-// Plan is Connect without the write: it validates o, asks the kernel which
-// options it supports, drops defaults it lacks and returns the option
-// string Connect would write. It holds secrets in clear; see Redact.
-func Plan(k Kernel, o Options) (string, error) {
-	if err := o.Validate(); err != nil {
-		return "", err
-	}
+// Plan is Connect without the write: the option string Connect would
+// write, after one probe. It holds secrets in clear; see Redact.
+func Plan(k Kernel, v Validated) (string, error) {
 	sup, err := k.Probe()
 	if err != nil {
-		return "", o.annotate(err)
+		return "", v.o.annotate(err)
 	}
-	fitted, err := o.Restrict(sup)
+	fitted, err := v.Restrict(sup)
 	if err != nil {
 		return "", err
 	}
-	return fitted.Encode()
+	return fitted.Encode(), nil
 }
 
 // Redact returns an option string with the values of its secrets

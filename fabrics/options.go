@@ -149,28 +149,6 @@ func (o *Options) encoded() []option {
 	return out
 }
 
-// Encode validates the options and returns the string to write to
-// /dev/nvme-fabrics: "name=value" and bare flag tokens joined by ',' in the
-// order nqn, transport, traddr, host_traddr, host_iface, trsvcid, hostnqn,
-// hostid, discovery, dhchap_secret, dhchap_ctrl_secret, nr_io_queues,
-// nr_write_queues, nr_poll_queues, queue_size, keep_alive_tmo,
-// reconnect_delay, ctrl_loss_tmo, fast_io_fail_tmo, tos, keyring, tls_key,
-// duplicate_connect, disable_sqflow, hdr_digest, data_digest, tls, concat.
-// Defaults the transport does not accept are left out.
-func (o *Options) Encode() (string, error) {
-	if err := o.Validate(); err != nil {
-		return "", err
-	}
-	var b strings.Builder
-	for i, p := range o.encoded() {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteString(p.encode(o))
-	}
-	return b.String(), nil
-}
-
 // Target describes the connection for messages: transport, address and
 // subsystem NQN, e.g. "rdma 169.254.99.1:4420 nqn.2014-08.org.example:disk1".
 func (o Options) Target() string {

@@ -55,10 +55,7 @@ func TestEncodeGolden(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			got, err := c.opts.Encode()
-			if err != nil {
-				t.Fatalf("Encode: %v", err)
-			}
+			got := check(t, c.opts).Encode()
 			golden(t, c.name+".opts", got+"\n")
 		})
 	}
@@ -74,10 +71,7 @@ func TestEncodeFollowsDocumentedOrder(t *testing.T) {
 		Tos: Int(1), Keyring: Int(1), TLSKey: Int(1),
 		DuplicateConnect: true, DisableSQFlow: true, HdrDigest: true, DataDigest: true, TLS: true,
 	}
-	got, err := o.Encode()
-	if err != nil {
-		t.Fatal(err)
-	}
+	got := check(t, o).Encode()
 	want := "nqn transport traddr host_traddr host_iface trsvcid hostnqn hostid discovery " +
 		"dhchap_secret dhchap_ctrl_secret nr_io_queues nr_write_queues nr_poll_queues queue_size " +
 		"keep_alive_tmo reconnect_delay ctrl_loss_tmo fast_io_fail_tmo tos keyring tls_key " +
@@ -89,16 +83,13 @@ func TestEncodeFollowsDocumentedOrder(t *testing.T) {
 
 func TestEncodeDropsDefaultsTheTransportRefuses(t *testing.T) {
 	o := Options{Transport: "rdma", NQN: testNQN, Traddr: "169.254.99.1", HdrDigest: true, Defaults: set("hdr_digest")}
-	got, err := o.Encode()
-	if err != nil {
-		t.Fatal(err)
-	}
+	got := check(t, o).Encode()
 	if strings.Contains(got, "hdr_digest") {
 		t.Errorf("Encode kept a default rdma refuses: %s", got)
 	}
 	o.Defaults = nil
-	if _, err := o.Encode(); err == nil {
-		t.Error("Encode accepted hdr_digest asked for over rdma")
+	if _, err := o.Check(); err == nil {
+		t.Error("Check accepted hdr_digest asked for over rdma")
 	}
 }
 

@@ -135,8 +135,8 @@ func TestValidateRejects(t *testing.T) {
 			if !strings.Contains(err.Error(), c.option) {
 				t.Errorf("message %q does not name the option %q", err, c.option)
 			}
-			if _, encErr := c.opts.Encode(); encErr == nil {
-				t.Error("Encode() accepted what Validate() refused")
+			if _, checkErr := c.opts.Check(); checkErr == nil {
+				t.Error("Check() accepted what Validate() refused")
 			}
 		})
 	}

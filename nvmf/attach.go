@@ -24,7 +24,11 @@ func (e *Edge) ConnectContext(ctx context.Context, o fabrics.Options) (*topology
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	name, err := e.Connect(IOOptions(o))
+	v, err := IOOptions(o).Check()
+	if err != nil {
+		return nil, err
+	}
+	name, err := e.Connect(v)
 	if name == "" {
 		return nil, err
 	}

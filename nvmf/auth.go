@@ -43,11 +43,12 @@ func secretFlag(o fabrics.Options) string {
 // create is fabrics.Connect guarded for secrets: CheckAuth first, and a
 // new controller without the dhchap_secret attribute, proof that the
 // kernel ignored the secret, is deleted and refused.
-func (e *Edge) create(o fabrics.Options) (fabrics.Reply, error) {
+func (e *Edge) create(v fabrics.Validated) (fabrics.Reply, error) {
+	o := v.Options()
 	if err := e.CheckAuth(o); err != nil {
 		return fabrics.Reply{}, err
 	}
-	r, err := fabrics.Connect(e.Kernel, o)
+	r, err := fabrics.Connect(e.Kernel, v)
 	if err != nil || o.DHCHAPSecret == "" {
 		return r, err
 	}

@@ -21,7 +21,7 @@ func keyed() fabrics.Options {
 // the keyed connect is refused before anything is written.
 func TestConnectKeyedRefusedOn61(t *testing.T) {
 	f := nvmftest.New(t, nvmftest.Kernel61)
-	_, err := f.Edge.Connect(keyed())
+	_, err := f.Edge.Connect(checked(t, keyed()))
 	var he *hostauth.Error
 	if !errors.As(err, &he) || !errors.Is(err, errors.ErrUnsupported) {
 		t.Fatalf("Connect = %v; want a *hostauth.Error", err)
@@ -41,7 +41,7 @@ func TestConnectKeyedRefusedOn61(t *testing.T) {
 // the controller the 6.1 fake makes without dhchap_secret is deleted.
 func TestConnectKeyedIgnoredIsUndone(t *testing.T) {
 	f := nvmftest.New(t, nvmftest.Empty)
-	_, err := f.Edge.Connect(keyed())
+	_, err := f.Edge.Connect(checked(t, keyed()))
 	if !errors.Is(err, errors.ErrUnsupported) || !strings.Contains(err.Error(), "nvme0 has no dhchap_secret attribute; it was disconnected again") {
 		t.Fatalf("Connect = %v", err)
 	}
@@ -53,7 +53,7 @@ func TestConnectKeyedIgnoredIsUndone(t *testing.T) {
 func TestConnectKeyedWithHostAuth(t *testing.T) {
 	f := nvmftest.New(t, nvmftest.Empty)
 	f.Kernel.HostAuth = true
-	dev, err := f.Edge.Connect(keyed())
+	dev, err := f.Edge.Connect(checked(t, keyed()))
 	if err != nil || dev != "nvme0" {
 		t.Fatalf("Connect = %q, %v", dev, err)
 	}

@@ -20,7 +20,8 @@ var ErrAlreadyConnected = fabrics.ErrAlreadyConnected
 // does when the kernel itself refuses the connect with EALREADY (another
 // process connected the path meanwhile). A secret the kernel cannot use
 // is refused first (CheckAuth).
-func (e *Edge) Connect(o fabrics.Options) (string, error) {
+func (e *Edge) Connect(v fabrics.Validated) (string, error) {
+	o := v.Options()
 	if err := e.CheckAuth(o); err != nil {
 		return "", err
 	}
@@ -28,7 +29,7 @@ func (e *Edge) Connect(o fabrics.Options) (string, error) {
 		return name, err
 	}
 	s := e.Log.begin()
-	reply, err := e.create(o)
+	reply, err := e.create(v)
 	if errors.Is(err, syscall.EALREADY) {
 		return e.kernelSaysConnected(o, err)
 	}

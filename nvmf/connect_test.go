@@ -69,7 +69,11 @@ func TestConnect(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			f := nvmftest.New(t, tt.root)
 			f.Kernel.Fail = tt.fail
-			dev, err := f.Edge.Connect(tt.opts)
+			var dev string
+			v, err := tt.opts.Check()
+			if err == nil {
+				dev, err = f.Edge.Connect(v)
+			}
 			if dev != tt.wantDev {
 				t.Errorf("device %q, want %q", dev, tt.wantDev)
 			}

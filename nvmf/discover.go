@@ -119,8 +119,12 @@ func (e *Edge) discover(ix *pathIndex, t Target, o DiscoverOptions) (*Discovered
 		// The persistent controller failed (it went away meanwhile):
 		// connect one of our own.
 	}
+	v, err := t.Options.Check()
+	if err != nil {
+		return nil, fmt.Errorf("connecting a discovery controller%s: %w", t.from(), err)
+	}
 	s := e.Log.begin()
-	reply, err := fabrics.Connect(e.Kernel, t.Options)
+	reply, err := fabrics.Connect(e.Kernel, v)
 	if err != nil {
 		return nil, fmt.Errorf("connecting a discovery controller%s: %w", t.from(), s.wrap(err))
 	}
@@ -202,7 +206,11 @@ func (e *Edge) PlanDiscover(t Target, o DiscoverOptions) (DiscoveryPlan, error) 
 	if p.Existing, err = e.existing(e.newPathIndex(topo), t, o); err != nil || p.Existing != "" {
 		return p, err
 	}
-	if p.Opts, err = fabrics.Plan(e.Kernel, t.Options); err != nil {
+	v, err := t.Options.Check()
+	if err == nil {
+		p.Opts, err = fabrics.Plan(e.Kernel, v)
+	}
+	if err != nil {
 		return p, fmt.Errorf("connecting a discovery controller%s: %w", t.from(), err)
 	}
 	return p, nil

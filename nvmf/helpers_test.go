@@ -3,6 +3,7 @@ package nvmf_test
 import (
 	"context"
 	"strings"
+	"testing"
 
 	"github.com/gonvme/gonvme/fabrics"
 	"github.com/gonvme/gonvme/internal/textdiff"
@@ -50,3 +51,13 @@ func joinLines(s []string) string { return "\n\t" + strings.Join(s, "\n\t") }
 var background = context.Background()
 
 func lineDiff(want, got string) string { return textdiff.FirstLine(want, got) }
+
+// checked returns o validated, failing the test when it is not valid.
+func checked(t testing.TB, o fabrics.Options) fabrics.Validated {
+	t.Helper()
+	v, err := o.Check()
+	if err != nil {
+		t.Fatalf("Check: %v", err)
+	}
+	return v
+}

@@ -22,7 +22,7 @@ func racer(t *testing.T, f *nvmftest.Fake, name, subnqn string) func(map[string]
 func TestConnectKernelEALREADYNamesTheController(t *testing.T) {
 	f := nvmftest.New(t, nvmftest.Empty)
 	f.Kernel.Fail = racer(t, f, "nvme7", sub1)
-	dev, err := f.Edge.Connect(nvmf.IOOptions(identity(fabrics.Options{Transport: "rdma", Traddr: rdmaAddr, NQN: sub1})))
+	dev, err := f.Edge.Connect(checked(t, nvmf.IOOptions(identity(fabrics.Options{Transport: "rdma", Traddr: rdmaAddr, NQN: sub1}))))
 	if dev != "nvme7" || !errors.Is(err, nvmf.ErrAlreadyConnected) {
 		t.Errorf("Connect = %q, %v; want nvme7 and ErrAlreadyConnected", dev, err)
 	}
@@ -54,7 +54,7 @@ func TestConnectOtherHostIsAnotherPath(t *testing.T) {
 		"transport": "rdma", "address": "traddr=" + rdmaAddr + ",trsvcid=4420", "subsysnqn": sub1,
 		"hostnqn": "nqn.2026-11.io.example:other-host", "state": "live", "cntrltype": "io",
 	})
-	dev, err := f.Edge.Connect(nvmf.IOOptions(identity(fabrics.Options{Transport: "rdma", Traddr: rdmaAddr, NQN: sub1})))
+	dev, err := f.Edge.Connect(checked(t, nvmf.IOOptions(identity(fabrics.Options{Transport: "rdma", Traddr: rdmaAddr, NQN: sub1}))))
 	if dev != "nvme1" || err != nil {
 		t.Errorf("Connect = %q, %v; want a new controller nvme1", dev, err)
 	}

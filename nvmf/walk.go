@@ -303,12 +303,12 @@ func (e *Edge) ConnectPaths(ctx context.Context, r *Report) {
 			continue
 		}
 		s := e.Log.begin()
-		reply, err := e.create(p.Options)
+		reply, err := e.checkAndCreate(p.Options)
 		if err != nil && p.Options.Defaults["disable_sqflow"] && errors.Is(err, syscall.EINVAL) {
 			o := p.Options
 			o.DisableSQFlow = false
 			p.Options = o
-			reply, err = e.create(o)
+			reply, err = e.checkAndCreate(o)
 		}
 		switch {
 		case err == nil:
@@ -324,4 +324,14 @@ func (e *Edge) ConnectPaths(ctx context.Context, r *Report) {
 		prog.Done++
 		e.progress(prog)
 	}
+}
+
+// checkAndCreate validates the options of a path built from a discovery
+// log entry, untrusted input, and creates its controller.
+func (e *Edge) checkAndCreate(o fabrics.Options) (fabrics.Reply, error) {
+	v, err := o.Check()
+	if err != nil {
+		return fabrics.Reply{}, err
+	}
+	return e.create(v)
 }

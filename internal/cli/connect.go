@@ -87,18 +87,19 @@ func (env *Env) connectOne(c *cli.Context, o fabrics.Options, format string) err
 		}
 	}
 	o = nvmf.IOOptions(o)
-	if err := o.Validate(); err != nil {
+	v, err := o.Check()
+	if err != nil {
 		return &usageError{err}
 	}
 	if c.Bool("dry-run") {
-		return env.dryRunConnect(o)
+		return env.dryRunConnect(v)
 	}
 	if err := env.requireRoot("connect"); err != nil {
 		return err
 	}
 	env.startJournal()
 	defer env.stopJournal()
-	dev, err := env.Edge.Connect(o)
+	dev, err := env.Edge.Connect(v)
 	if errors.Is(err, nvmf.ErrAlreadyConnected) {
 		if !c.Bool("idempotent") || c.Bool("verbose") {
 			fmt.Fprintln(env.Stderr, alreadyConnected(o.Target(), dev))

@@ -140,7 +140,11 @@ func (env *Env) doctorProbes() doctor.Probes {
 	p.Connect = func(o fabrics.Options) (doctor.ConnectResult, error) {
 		env.startJournal()
 		defer env.stopJournal()
-		dev, err := env.Edge.Connect(o)
+		v, err := o.Check()
+		if err != nil {
+			return doctor.ConnectResult{}, err
+		}
+		dev, err := env.Edge.Connect(v)
 		r := doctor.ConnectResult{Device: dev, Kernel: loggedLines(err)}
 		if errors.Is(err, nvmf.ErrAlreadyConnected) {
 			r.Existing = true

@@ -15,10 +15,11 @@ func dryRunFlag(usage string) cli.Flag {
 	return &cli.BoolFlag{Name: "dry-run", Usage: usage}
 }
 
-// dryRunConnect prints the option string a connect of o would write to
+// dryRunConnect prints the option string a connect of v would write to
 // /dev/nvme-fabrics, secrets redacted, and writes nothing; a path that is
 // connected already would write nothing, which it says on stderr.
-func (env *Env) dryRunConnect(o fabrics.Options) error {
+func (env *Env) dryRunConnect(v fabrics.Validated) error {
+	o := v.Options()
 	if err := env.Edge.CheckAuth(o); err != nil {
 		return &usageError{err}
 	}
@@ -30,7 +31,7 @@ func (env *Env) dryRunConnect(o fabrics.Options) error {
 	if err != nil {
 		return err
 	}
-	s, err := fabrics.Plan(env.Edge.Kernel, o)
+	s, err := fabrics.Plan(env.Edge.Kernel, v)
 	if err != nil {
 		return planError(err)
 	}

@@ -86,7 +86,11 @@ func phases(args []string) error {
 			return err
 		}},
 		{"discovery: connect", func() error {
-			r, err := fabrics.Connect(e.Kernel, discOpts(args))
+			v, err := discOpts(args).Check()
+			if err != nil {
+				return err
+			}
+			r, err := fabrics.Connect(e.Kernel, v)
 			if err == nil {
 				discs = append(discs, r.Device())
 			}
