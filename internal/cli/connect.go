@@ -35,38 +35,31 @@ func connectCommand(env *Env) *cli.Command {
 			verboseFlag(),
 		}, append(append(urfaveFlags(), secretFileFlags(true)...), refusedFlags(refuseNoRetries)...)...),
 		Before: checkRefused(refuseNoRetries),
-		Action: func(c *cli.Context) error {
-			if err := noArgs(c); err != nil {
-				return err
-			}
-			format, err := outputFormat(c, "", "normal", "json")
-			if err != nil {
-				return err
-			}
+		Action: env.changeAction(change{name: "connect", formats: []string{"", "normal", "json"}, journal: true}, func(c *cli.Context, format string) (func() error, error) {
 			o, err := env.commandOptions(c)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			if o.NQN == "" {
-				return usageErrorf("required argument --nqn (-n) not given")
+				return nil, usageErrorf("required argument --nqn (-n) not given")
 			}
 			if c.Bool("verbose") {
 				env.noteSpecForm(o)
 			}
 			if o.Transport == "" && o.Traddr == "" {
 				if c.IsSet("tls-key-identity") {
-					return usageErrorf("--tls-key-identity needs --transport tcp and --traddr: it names the key of one connection")
+					return nil, usageErrorf("--tls-key-identity needs --transport tcp and --traddr: it names the key of one connection")
 				}
 				return env.connectByNQN(c, o, format)
 			}
 			if o.Transport == "" {
-				return usageErrorf("required argument --transport (-t) not given")
+				return nil, usageErrorf("required argument --transport (-t) not given")
 			}
 			if o, err = env.withTLSKeyIdentity(c, o); err != nil {
-				return err
+				return nil, err
 			}
 			return env.connectOne(c, o, format)
-		},
+		}),
 	}
 }
 
@@ -76,29 +69,30 @@ func idempotentFlag() cli.Flag {
 	return &cli.BoolFlag{Name: "idempotent", Usage: "succeed when the path is already connected (gonvme always does; accepted for nvme-cli 3.0 scripts); say so only with -v"}
 }
 
-func (env *Env) connectOne(c *cli.Context, o fabrics.Options, format string) error {
+func (env *Env) connectOne(c *cli.Context, o fabrics.Options, format string) (func() error, error) {
 	cfg := env.jsonHosts(c.String("config"))
 	if len(cfg.errs) > 0 {
-		return usageErrorf("%w\n  nothing was connected: fix the configuration, or leave it out with -J none", errors.Join(cfg.errs...))
+		return nil, usageErrorf("%w\n  nothing was connected: fix the configuration, or leave it out with -J none", errors.Join(cfg.errs...))
 	}
 	if configure := env.configure(c.String("config")); configure != nil {
 		if err := configure(&o); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	o = nvmf.IOOptions(o)
 	v, err := o.Check()
 	if err != nil {
-		return &usageError{err}
+		return nil, &usageError{err}
 	}
 	if c.Bool("dry-run") {
-		return env.dryRunConnect(v)
+		return nil, env.dryRunConnect(v)
 	}
-	if err := env.requireRoot("connect"); err != nil {
-		return err
-	}
-	env.startJournal()
-	defer env.stopJournal()
+	return func() error { return env.connect(c, v, format) }, nil
+}
+
+// connect connects the path v and prints its controller.
+func (env *Env) connect(c *cli.Context, v fabrics.Validated, format string) error {
+	o := v.Options()
 	dev, err := env.Edge.Connect(v)
 	if errors.Is(err, nvmf.ErrAlreadyConnected) {
 		if !c.Bool("idempotent") || c.Bool("verbose") {
@@ -132,24 +126,25 @@ func (env *Env) printDevice(format, dev string) error {
 
 // connectByNQN finds the subsystem through the configured discovery
 // controllers and connects each path they list for it.
-func (env *Env) connectByNQN(c *cli.Context, o fabrics.Options, format string) error {
+func (env *Env) connectByNQN(c *cli.Context, o fabrics.Options, format string) (func() error, error) {
 	targets, cfgErrs := env.configuredTargets(c.String("config"), c.String("context"), o)
 	if len(targets) == 0 {
 		env.reportAll(cfgErrs)
-		return usageErrorf("connect --nqn %s without --transport/--traddr needs discovery controllers in %s or %s, and none are configured",
+		return nil, usageErrorf("connect --nqn %s without --transport/--traddr needs discovery controllers in %s or %s, and none are configured",
 			o.NQN, config.DiscoveryConfPath, config.JSONConfigPath)
 	}
 	if err := o.Validate(); err != nil && !isMissingTransport(err) {
-		return &usageError{err}
+		return nil, &usageError{err}
 	}
 	if c.Bool("dry-run") {
-		return env.dryRunDiscovery("connect", targets, cfgErrs, nvmf.DiscoverOptions{})
+		return nil, env.dryRunDiscovery("connect", targets, cfgErrs, nvmf.DiscoverOptions{})
 	}
-	if err := env.requireRoot("connect"); err != nil {
-		return err
-	}
-	env.startJournal()
-	defer env.stopJournal()
+	return func() error { return env.connectDiscovered(c, o, format, targets, cfgErrs) }, nil
+}
+
+// connectDiscovered asks the discovery controllers targets for the paths
+// of o.NQN, connects them and prints their controllers.
+func (env *Env) connectDiscovered(c *cli.Context, o fabrics.Options, format string, targets []nvmf.Target, cfgErrs []error) error {
 	failed := env.reportAll(cfgErrs)
 	rep, err := env.Edge.Walk(env.interruptible(), targets, nvmf.WalkOptions{Template: o, Match: o.NQN,
 		Configure: env.configure(c.String("config"))})

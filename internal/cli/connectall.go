@@ -24,60 +24,54 @@ func connectAllCommand(env *Env) *cli.Command {
 			"print the option string of each discovery controller it would connect (or name the existing one it would use) and write nothing; "+
 				"the log is not read, so the connects it would lead to are not shown"),
 		Before: checkRefused(refuseDiscovery...),
-		Action: func(c *cli.Context) error {
-			if err := noArgs(c); err != nil {
-				return err
-			}
-			format, err := outputFormat(c, "normal", "json")
-			if err != nil {
-				return err
-			}
+		Action: env.changeAction(change{name: "connect-all", formats: []string{"normal", "json"}, journal: true}, func(c *cli.Context, format string) (func() error, error) {
 			targets, cfgErrs, err := env.discoveryTargets(c)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			if c.IsSet("transport") || c.IsSet("traddr") {
 				// The paths still take config.json's settings.
 				cfgErrs = append(cfgErrs, env.jsonHosts(c.String("config")).errs...)
 			}
 			if c.Bool("dry-run") {
-				return env.dryRunDiscovery("connect-all", targets, cfgErrs,
+				return nil, env.dryRunDiscovery("connect-all", targets, cfgErrs,
 					nvmf.DiscoverOptions{Persistent: c.Bool("persistent"), Force: c.Bool("force")})
 			}
-			if err := env.requireRoot("connect-all"); err != nil {
-				return err
-			}
-			env.startJournal()
-			defer env.stopJournal()
-			failed := env.reportAll(cfgErrs)
-			base, _ := env.commandOptions(c)
-			rep, err := env.Edge.Walk(env.interruptible(), targets, nvmf.WalkOptions{
-				Persistent: c.Bool("persistent"),
-				Force:      c.Bool("force"),
-				Template:   base,
-				Configure:  env.configure(c.String("config")),
-			})
-			if err != nil {
-				return err
-			}
-			quiet := c.Bool("quiet") || env.confQuiet
-			env.connectPaths(rep, quiet)
-			if raw := c.String("raw"); raw != "" && env.saveRaw(raw, rep) != nil {
-				failed = true
-			}
-			if format == "json" {
-				if err := writeJSON(env.Stdout, rep.Doc()); err != nil {
-					return err
-				}
-			} else {
-				env.printReport(rep, quiet, c.Bool("verbose"))
-			}
-			if failed || rep.Failed() {
-				return errReported
-			}
-			return nil
-		},
+			return func() error { return env.connectAll(c, format, targets, cfgErrs) }, nil
+		}),
 	}
+}
+
+// connectAll walks the discovery controllers targets, connects every path
+// they list and reports each.
+func (env *Env) connectAll(c *cli.Context, format string, targets []nvmf.Target, cfgErrs []error) error {
+	failed := env.reportAll(cfgErrs)
+	base, _ := env.commandOptions(c)
+	rep, err := env.Edge.Walk(env.interruptible(), targets, nvmf.WalkOptions{
+		Persistent: c.Bool("persistent"),
+		Force:      c.Bool("force"),
+		Template:   base,
+		Configure:  env.configure(c.String("config")),
+	})
+	if err != nil {
+		return err
+	}
+	quiet := c.Bool("quiet") || env.confQuiet
+	env.connectPaths(rep, quiet)
+	if raw := c.String("raw"); raw != "" && env.saveRaw(raw, rep) != nil {
+		failed = true
+	}
+	if format == "json" {
+		if err := writeJSON(env.Stdout, rep.Doc()); err != nil {
+			return err
+		}
+	} else {
+		env.printReport(rep, quiet, c.Bool("verbose"))
+	}
+	if failed || rep.Failed() {
+		return errReported
+	}
+	return nil
 }
 
 // printReport writes one line per path and discovery problem, then a

@@ -27,23 +27,20 @@ func disconnectCommand(env *Env) *cli.Command {
 			workersFlag(),
 			verboseFlag(),
 		},
-		Action: func(c *cli.Context) error {
-			if err := noArgs(c); err != nil {
-				return err
-			}
+		Action: env.changeAction(change{name: "disconnect"}, func(c *cli.Context, _ string) (func() error, error) {
 			if !c.IsSet("nqn") && !c.IsSet("device") {
-				return usageErrorf("neither --device (-d) nor --nqn (-n) given")
+				return nil, usageErrorf("neither --device (-d) nor --nqn (-n) given")
 			}
 			if c.IsSet("nqn") && c.IsSet("device") {
-				return usageErrorf("both --device (-d) and --nqn (-n) given: give one (nvme-cli 2.12+ refuses both too); nothing was disconnected")
+				return nil, usageErrorf("both --device (-d) and --nqn (-n) given: give one (nvme-cli 2.12+ refuses both too); nothing was disconnected")
 			}
 			nqns, err := splitList(c.String("nqn"), "--nqn", nqn.Validate)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			devs, err := splitList(c.String("device"), "--device", checkDeviceName)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			ctrlDevs, nsDevs := splitNamespaces(devs)
 			scan := env.Edge.ScanPaths
@@ -52,11 +49,11 @@ func disconnectCommand(env *Env) *cli.Command {
 			}
 			topo, err := scan()
 			if err != nil {
-				return err
+				return nil, err
 			}
 			for _, d := range ctrlDevs {
 				if topo.Controller(d) == nil {
-					return fmt.Errorf("--device: controller %s does not exist (no %s); nothing was disconnected; see 'gonvme list-subsys'",
+					return nil, fmt.Errorf("--device: controller %s does not exist (no %s); nothing was disconnected; see 'gonvme list-subsys'",
 						d, env.FS.Path("/sys/class/nvme/"+d))
 				}
 			}
@@ -65,70 +62,83 @@ func disconnectCommand(env *Env) *cli.Command {
 			for i, ns := range nsDevs {
 				perNS[i], nsNQN[i] = nvmf.NamespaceControllers(topo, ns)
 				if len(perNS[i]) == 0 {
-					return fmt.Errorf("--device: no controller serves namespace %s (see %s); nothing was disconnected; see 'gonvme list-subsys'",
+					return nil, fmt.Errorf("--device: no controller serves namespace %s (see %s); nothing was disconnected; see 'gonvme list-subsys'",
 						ns, env.FS.Path("/sys/block/"+ns))
 				}
 			}
-			if err := env.requireRoot("disconnect"); err != nil {
-				return err
-			}
-			var names []string
-			perNQN := map[string][]string{}
-			for _, n := range nqns {
-				for _, ctrl := range topo.Controllers {
-					if ctrl.SubsysNQN == n {
-						perNQN[n] = append(perNQN[n], ctrl.Name)
-						names = append(names, ctrl.Name)
-					}
-				}
-			}
-			names = append(names, ctrlDevs...)
-			for _, cs := range perNS {
-				names = append(names, cs...)
-			}
-			var results []nvmf.DeleteResult
-			names = dedupe(names)
-			env.withProgress("disconnecting", false, len(names), func() {
-				results = env.Edge.DeleteControllers(env.interruptible(), names, c.Int("workers"))
-			})
-			failed := map[string]error{}
-			for _, r := range results {
-				if r.Err != nil {
-					failed[r.Name] = r.Err
-					env.report(fmt.Errorf("disconnecting %s: %w", r.Name, r.Err))
-				} else if c.Bool("verbose") {
-					fmt.Fprintf(env.Stdout, "%s: disconnected\n", r.Name)
-				}
-			}
-			for i, ns := range nsDevs {
-				var done []string
-				for _, name := range perNS[i] {
-					if failed[name] == nil {
-						done = append(done, name)
-					}
-				}
-				if len(done) > 0 {
-					fmt.Fprintf(env.Stdout, "%s: disconnected %s, the controller(s) serving it (subsystem %s)\n",
-						ns, strings.Join(done, ", "), render.Escape(nsNQN[i]))
-				}
-			}
-			if c.IsSet("nqn") {
-				k := 0
-				for _, n := range nqns {
-					for _, name := range perNQN[n] {
-						if failed[name] == nil {
-							k++
-						}
-					}
-				}
-				fmt.Fprintf(env.Stdout, "NQN:%s disconnected %d controller(s)\n", c.String("nqn"), k)
-			}
-			if len(failed) > 0 {
-				return errReported
-			}
-			return nil
-		},
+			set := disconnectSet{topo: topo, nqns: nqns, ctrlDevs: ctrlDevs, nsDevs: nsDevs, perNS: perNS, nsNQN: nsNQN}
+			return func() error { return env.disconnect(c, set) }, nil
+		}),
 	}
+}
+
+// disconnectSet is what disconnect deletes, found before anything is.
+type disconnectSet struct {
+	topo     *topology.Topology
+	nqns     []string   // subsystems: all their controllers
+	ctrlDevs []string   // controllers by name
+	nsDevs   []string   // namespaces: the controllers serving each
+	perNS    [][]string // the controllers serving nsDevs[i]
+	nsNQN    []string   // the subsystem of nsDevs[i]
+}
+
+// disconnect deletes the controllers of s and reports each.
+func (env *Env) disconnect(c *cli.Context, s disconnectSet) error {
+	var names []string
+	perNQN := map[string][]string{}
+	for _, n := range s.nqns {
+		for _, ctrl := range s.topo.Controllers {
+			if ctrl.SubsysNQN == n {
+				perNQN[n] = append(perNQN[n], ctrl.Name)
+				names = append(names, ctrl.Name)
+			}
+		}
+	}
+	names = append(names, s.ctrlDevs...)
+	for _, cs := range s.perNS {
+		names = append(names, cs...)
+	}
+	var results []nvmf.DeleteResult
+	names = dedupe(names)
+	env.withProgress("disconnecting", false, len(names), func() {
+		results = env.Edge.DeleteControllers(env.interruptible(), names, c.Int("workers"))
+	})
+	failed := map[string]error{}
+	for _, r := range results {
+		if r.Err != nil {
+			failed[r.Name] = r.Err
+			env.report(fmt.Errorf("disconnecting %s: %w", r.Name, r.Err))
+		} else if c.Bool("verbose") {
+			fmt.Fprintf(env.Stdout, "%s: disconnected\n", r.Name)
+		}
+	}
+	for i, ns := range s.nsDevs {
+		var done []string
+		for _, name := range s.perNS[i] {
+			if failed[name] == nil {
+				done = append(done, name)
+			}
+		}
+		if len(done) > 0 {
+			fmt.Fprintf(env.Stdout, "%s: disconnected %s, the controller(s) serving it (subsystem %s)\n",
+				ns, strings.Join(done, ", "), render.Escape(s.nsNQN[i]))
+		}
+	}
+	if c.IsSet("nqn") {
+		k := 0
+		for _, n := range s.nqns {
+			for _, name := range perNQN[n] {
+				if failed[name] == nil {
+					k++
+				}
+			}
+		}
+		fmt.Fprintf(env.Stdout, "NQN:%s disconnected %d controller(s)\n", c.String("nqn"), k)
+	}
+	if len(failed) > 0 {
+		return errReported
+	}
+	return nil
 }
 
 func disconnectAllCommand(env *Env) *cli.Command {
@@ -141,17 +151,14 @@ func disconnectAllCommand(env *Env) *cli.Command {
 			workersFlag(),
 			verboseFlag(),
 		},
-		Action: func(c *cli.Context) error {
-			if err := noArgs(c); err != nil {
-				return err
-			}
+		Action: env.changeAction(change{name: "disconnect-all"}, func(c *cli.Context, _ string) (func() error, error) {
 			tr := c.String("transport")
 			if tr != "" && !isTransport(tr) {
-				return usageErrorf("--transport: %q is not one of rdma, tcp, fc, loop", tr)
+				return nil, usageErrorf("--transport: %q is not one of rdma, tcp, fc, loop", tr)
 			}
 			topo, err := env.Edge.ScanPaths()
 			if err != nil {
-				return err
+				return nil, err
 			}
 			var names []string
 			for _, ctrl := range topo.Controllers {
@@ -162,31 +169,33 @@ func disconnectAllCommand(env *Env) *cli.Command {
 				names = append(names, ctrl.Name)
 			}
 			if len(names) == 0 {
-				return nil
+				return nil, nil
 			}
-			if err := env.requireRoot("disconnect-all"); err != nil {
-				return err
-			}
-			bad := 0
-			var results []nvmf.DeleteResult
-			env.withProgress("disconnecting", false, len(names), func() {
-				results = env.Edge.DeleteControllers(env.interruptible(), names, c.Int("workers"))
-			})
-			for _, r := range results {
-				if r.Err != nil {
-					bad++
-					env.report(fmt.Errorf("disconnecting %s: %w", r.Name, r.Err))
-				} else if c.Bool("verbose") {
-					fmt.Fprintf(env.Stdout, "%s: disconnected\n", r.Name)
-				}
-			}
-			if bad > 0 {
-				fmt.Fprintf(env.Stderr, "disconnect-all: %d of %d controllers failed to disconnect\n", bad, len(names))
-				return errReported
-			}
-			return nil
-		},
+			return func() error { return env.disconnectAll(c, names) }, nil
+		}),
 	}
+}
+
+// disconnectAll deletes the controllers names and reports each failure.
+func (env *Env) disconnectAll(c *cli.Context, names []string) error {
+	bad := 0
+	var results []nvmf.DeleteResult
+	env.withProgress("disconnecting", false, len(names), func() {
+		results = env.Edge.DeleteControllers(env.interruptible(), names, c.Int("workers"))
+	})
+	for _, r := range results {
+		if r.Err != nil {
+			bad++
+			env.report(fmt.Errorf("disconnecting %s: %w", r.Name, r.Err))
+		} else if c.Bool("verbose") {
+			fmt.Fprintf(env.Stdout, "%s: disconnected\n", r.Name)
+		}
+	}
+	if bad > 0 {
+		fmt.Fprintf(env.Stderr, "disconnect-all: %d of %d controllers failed to disconnect\n", bad, len(names))
+		return errReported
+	}
+	return nil
 }
 
 func isTransport(s string) bool {

@@ -70,20 +70,13 @@ func discoverCommand(env *Env) *cli.Command {
 				"the log is not read"),
 		Before: checkRefused(append([]refusal{{"quiet", false,
 			"it hides the already-connected reports of connect-all and connect; discover connects nothing to report"}}, refuseDiscovery...)...),
-		Action: func(c *cli.Context) error {
-			if err := noArgs(c); err != nil {
-				return err
-			}
-			format, err := outputFormat(c, "normal", "json", "binary")
-			if err != nil {
-				return err
-			}
+		Action: env.changeAction(change{name: "discover", formats: []string{"normal", "json", "binary"}, journal: true}, func(c *cli.Context, format string) (func() error, error) {
 			if err := noDiscoverySecret(c); err != nil {
-				return err
+				return nil, err
 			}
 			targets, cfgErrs, err := env.discoveryTargets(c)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			dopts := nvmf.DiscoverOptions{
 				Persistent: c.Bool("persistent"),
@@ -91,43 +84,43 @@ func discoverCommand(env *Env) *cli.Command {
 				Device:     strings.TrimPrefix(c.String("device"), "/dev/"),
 			}
 			if c.Bool("dry-run") {
-				return env.dryRunDiscovery("discover", targets, cfgErrs, dopts)
+				return nil, env.dryRunDiscovery("discover", targets, cfgErrs, dopts)
 			}
-			if err := env.requireRoot("discover"); err != nil {
-				return err
-			}
-			env.startJournal()
-			defer env.stopJournal()
-			failed := env.reportAll(cfgErrs)
-			// Discover creates controllers: an interrupt lets the one in
-			// flight finish and remove its controller, and asks no more.
-			ctx := env.interruptible()
-			for _, t := range targets {
-				to := dopts
-				to.Persistent = to.Persistent || t.Persistent
-				to.Force = to.Force || t.Force
-				d, err := env.Edge.DiscoverContext(ctx, t, to)
-				if err != nil {
-					env.report(env.explain(networkError{err}, t.Options))
-					failed = true
-				}
-				if d == nil {
-					continue
-				}
-				if c.Bool("verbose") || env.confVerbose[t.Where] {
-					env.noteDiscovery(d)
-				}
-				if err := env.printDiscovery(c, format, d); err != nil {
-					env.report(err)
-					failed = true
-				}
-			}
-			if failed {
-				return errReported
-			}
-			return nil
-		},
+			return func() error { return env.discover(c, format, targets, cfgErrs, dopts) }, nil
+		}),
 	}
+}
+
+// discover reads and prints the discovery log of each of targets.
+func (env *Env) discover(c *cli.Context, format string, targets []nvmf.Target, cfgErrs []error, dopts nvmf.DiscoverOptions) error {
+	failed := env.reportAll(cfgErrs)
+	// Discover creates controllers: an interrupt lets the one in
+	// flight finish and remove its controller, and asks no more.
+	ctx := env.interruptible()
+	for _, t := range targets {
+		to := dopts
+		to.Persistent = to.Persistent || t.Persistent
+		to.Force = to.Force || t.Force
+		d, err := env.Edge.DiscoverContext(ctx, t, to)
+		if err != nil {
+			env.report(env.explain(networkError{err}, t.Options))
+			failed = true
+		}
+		if d == nil {
+			continue
+		}
+		if c.Bool("verbose") || env.confVerbose[t.Where] {
+			env.noteDiscovery(d)
+		}
+		if err := env.printDiscovery(c, format, d); err != nil {
+			env.report(err)
+			failed = true
+		}
+	}
+	if failed {
+		return errReported
+	}
+	return nil
 }
 
 func (env *Env) printDiscovery(c *cli.Context, format string, d *nvmf.Discovered) error {
