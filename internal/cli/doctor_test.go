@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"github.com/gonvme/gonvme/internal/netroute/netroutetest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -44,7 +45,7 @@ func TestDoctorUsage(t *testing.T) {
 		{"rdma-devices", "rxe0"},
 	} {
 		f := doctorHost(t)
-		r := runNet(t, f, guestNet(t, "healthy"), args...)
+		r := runNet(t, f, netroutetest.Host(t, "healthy"), args...)
 		if r.code != ExitUsage || r.stdout != "" || len(f.Kernel.Writes()) != 0 {
 			t.Errorf("%q: %v (writes %q), want exit 2, nothing printed or written", args, r, f.Kernel.Writes())
 		}
@@ -53,7 +54,7 @@ func TestDoctorUsage(t *testing.T) {
 
 func TestDoctorHealthy(t *testing.T) {
 	f := doctorHost(t)
-	r := runNet(t, f, guestNet(t, "healthy"), "doctor", "-t", "rdma", "-a", rdmaAddr, "-s", "4420", "-n", test1)
+	r := runNet(t, f, netroutetest.Host(t, "healthy"), "doctor", "-t", "rdma", "-a", rdmaAddr, "-s", "4420", "-n", test1)
 	if r.code != 0 {
 		t.Fatalf("%v", r)
 	}
@@ -76,7 +77,7 @@ func TestDoctorHealthy(t *testing.T) {
 		t.Errorf("writes %q, want one discovery and one I/O connect", w)
 	}
 
-	r = runNet(t, doctorHost(t), guestNet(t, "healthy"), "doctor", "-t", "rdma", "-a", rdmaAddr, "-o", "json")
+	r = runNet(t, doctorHost(t), netroutetest.Host(t, "healthy"), "doctor", "-t", "rdma", "-a", rdmaAddr, "-o", "json")
 	var rep struct {
 		Checks []struct{ Section, Name, Status, Evidence, Fix string }
 		Result string
@@ -89,7 +90,7 @@ func TestDoctorHealthy(t *testing.T) {
 func TestDoctorSeed003(t *testing.T) {
 	f := doctorHost(t)
 	f.Kernel.Fail = nvmftest.FailWhen("traddr", rdmaAddr, 104)
-	r := runNet(t, f, guestNet(t, "seed003"), "doctor", "-t", "rdma", "-a", rdmaAddr, "-s", "4420")
+	r := runNet(t, f, netroutetest.Host(t, "seed003"), "doctor", "-t", "rdma", "-a", rdmaAddr, "-s", "4420")
 	if r.code != 1 {
 		t.Fatalf("%v", r)
 	}
@@ -102,7 +103,7 @@ func TestDoctorSeed003(t *testing.T) {
 			t.Errorf("missing %q in\n%s", want, r.stdout)
 		}
 	}
-	r = runNet(t, doctorHost(t), guestNet(t, "seed003"), "doctor", "-t", "rdma", "-a", rdmaAddr, "-s", "4420", "-w", rdmaAddr)
+	r = runNet(t, doctorHost(t), netroutetest.Host(t, "seed003"), "doctor", "-t", "rdma", "-a", rdmaAddr, "-s", "4420", "-w", rdmaAddr)
 	if r.code != 0 || !strings.Contains(r.stdout, "warn path   same subnet:") {
 		t.Errorf("with -w: %v", r)
 	}

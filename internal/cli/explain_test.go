@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"github.com/gonvme/gonvme/internal/netroute/netroutetest"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -65,7 +66,7 @@ func TestConnectResetNamesTheInterface(t *testing.T) {
 			f := nvmftest.New(t, nvmftest.Empty)
 			nvmftest.CopyTree(t, filepath.Join(nvmftest.Fixtures(), "rdma", "sys"), filepath.Join(f.Root, "sys"))
 			f.Kernel.Fail = nvmftest.FailWhen("traddr", tt.traddr, syscall.ECONNRESET)
-			r := runNet(t, f, guestNet(t, tt.scenario), "connect", "-t", "rdma", "-a", tt.traddr, "-s", "4420", "-n", test1)
+			r := runNet(t, f, netroutetest.Host(t, tt.scenario), "connect", "-t", "rdma", "-a", tt.traddr, "-s", "4420", "-n", test1)
 			for _, w := range tt.want {
 				if r.code != 1 || !strings.Contains(r.stderr, "ECONNRESET") || !strings.Contains(r.stderr, "\n  "+w) {
 					t.Errorf("%v\nwant exit 1, ECONNRESET and %q", r, w)
@@ -79,7 +80,7 @@ func TestConnectResetNamesTheInterface(t *testing.T) {
 	t.Run("tcp gets no route note", func(t *testing.T) {
 		f := nvmftest.New(t, nvmftest.Empty)
 		f.Kernel.Fail = nvmftest.FailWhen("traddr", tcpAddr, syscall.ECONNREFUSED)
-		r := runNet(t, f, guestNet(t, "healthy"), "connect", "-t", "tcp", "-a", tcpAddr, "-s", "4421", "-n", test1)
+		r := runNet(t, f, netroutetest.Host(t, "healthy"), "connect", "-t", "tcp", "-a", tcpAddr, "-s", "4421", "-n", test1)
 		if r.code != 1 || strings.Contains(r.stderr, "route to") || !strings.Contains(r.stderr, "ECONNREFUSED") {
 			t.Errorf("%v", r)
 		}

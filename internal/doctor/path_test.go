@@ -2,14 +2,12 @@ package doctor
 
 import (
 	"net/netip"
-	"os"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
 
 	"github.com/gonvme/gonvme/hostfs"
-	"github.com/gonvme/gonvme/internal/netroute"
+	"github.com/gonvme/gonvme/internal/netroute/netroutetest"
 	"github.com/gonvme/gonvme/internal/rdma"
 )
 
@@ -19,31 +17,11 @@ import (
 const guest = "../../testdata/kernel/6.1/rdma"
 
 var (
-	target  = netip.MustParseAddr("169.254.99.1")
-	healthy = []netroute.Interface{
-		{Name: "lo", Index: 1, Up: true, Loopback: true, Prefixes: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/8")}},
-		{Name: "veth1", Index: 2, Up: true},
-		{Name: "veth0", Index: 3, Up: true, Prefixes: []netip.Prefix{netip.MustParsePrefix("169.254.99.1/16")}},
-	}
-	trapped = append(append([]netroute.Interface{}, healthy...),
-		netroute.Interface{Name: "veth3", Index: 4, Up: true},
-		netroute.Interface{Name: "veth2", Index: 5, Up: true, Prefixes: []netip.Prefix{netip.MustParsePrefix("169.254.99.7/16")}})
+	target  = netroutetest.Target
+	healthy = netroutetest.Healthy
+	trapped = netroutetest.Seed003
+	route   = netroutetest.Reply
 )
-
-func route(t *testing.T, file string, ifs []netroute.Interface) (netroute.Route, error) {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join(guest, "route", file))
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := netroute.ParseReply(b)
-	for _, i := range ifs {
-		if i.Index == r.IfIndex {
-			r.Iface = i.Name
-		}
-	}
-	return r, err
-}
 
 func guestDevs(t *testing.T) []rdma.Device {
 	t.Helper()
