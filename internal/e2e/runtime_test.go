@@ -33,6 +33,22 @@ func concurrentRounds() int {
 // emptyName matches an "already connected" line that names no controller.
 var emptyName = regexp.MustCompile(`(?m)already connected: .* is $|^: already connected`)
 
+// together runs two gonvme with args at the same moment and returns both
+// results.
+func together(t *testing.T, args []string) []result {
+	var wg sync.WaitGroup
+	res := make([]result, 2)
+	for i := range res {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res[i] = gonvme(t, args...)
+		}()
+	}
+	wg.Wait()
+	return res
+}
+
 // Two connect-all started at the same moment (two units at boot, a
 // script beside the daemon) must both succeed and connect each path once.
 func TestConcurrentConnectAll(t *testing.T) {
@@ -43,16 +59,7 @@ func TestConcurrentConnectAll(t *testing.T) {
 	disconnectAllKernel()
 	failed := 0
 	for round := 1; round <= concurrentRounds(); round++ {
-		var wg sync.WaitGroup
-		res := make([]result, 2)
-		for i := range res {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				res[i] = gonvme(t, args...)
-			}()
-		}
-		wg.Wait()
+		res := together(t, args)
 		got := strings.Join(pathSet(t), "\n")
 		for i, r := range res {
 			if r.code != 0 || emptyName.MatchString(r.stdout+r.stderr) {
@@ -86,16 +93,7 @@ func TestConcurrentConnect(t *testing.T) {
 	clean(t)
 	args := []string{"connect", "-t", "rdma", "-a", rdmaAddr, "-s", "4420", "-n", nqnB}
 	for round := 1; round <= 10; round++ {
-		var wg sync.WaitGroup
-		res := make([]result, 2)
-		for i := range res {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				res[i] = gonvme(t, args...)
-			}()
-		}
-		wg.Wait()
+		res := together(t, args)
 		cs := controllers(t)
 		for i, r := range res {
 			if r.code != 0 || emptyName.MatchString(r.stderr) {
