@@ -1,4 +1,4 @@
-// Package sysfs reads the host's NVMe topology — controllers, subsystems,
+// Package topology reads the host's NVMe topology — controllers, subsystems,
 // namespaces and per-path namespaces — from /sys/class/nvme and
 // /sys/class/nvme-subsystem, through a hostfs.FS so tests can point it at a
 // captured tree.

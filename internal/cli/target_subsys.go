@@ -120,7 +120,7 @@ func targetNamespaceCommand(env *Env) *cli.Command {
 	nsidFlag := &cli.StringFlag{Name: "nsid", Aliases: []string{"n"}, Usage: "namespace ID `N`"}
 	toggle := func(name string, on bool) *cli.Command {
 		return &cli.Command{
-			Name: name, Usage: name + " a namespace", ArgsUsage: "NQN N",
+			Name: name, Usage: name + " a namespace", ArgsUsage: "NQN [N]",
 			Flags: []cli.Flag{nsidFlag, targetFormatFlag()},
 			Action: env.targetRun("namespace "+name, targetAction{args: []string{"NQN", "N"}, optional: 1,
 				run: func(c *cli.Context, t *nvmet.Target, a []string, out *targetOut) error {
