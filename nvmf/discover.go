@@ -78,8 +78,9 @@ type Discovered struct {
 // may vanish at any moment. When the persistent one fails (it went away
 // meanwhile), Discover creates its own.
 //
-// When the log was read but the controller Discover created could not be
-// removed, it returns both the result and a *CleanupError.
+// A controller Discover created is removed, persistent or not, when its
+// log cannot be read. When it could not be removed, the error holds a
+// *CleanupError naming it (beside the result when the log was read).
 func (e *Edge) Discover(t Target, o DiscoverOptions) (*Discovered, error) {
 	return e.DiscoverContext(context.Background(), t, o)
 }
@@ -132,7 +133,8 @@ func (e *Edge) discover(ix *pathIndex, t Target, o DiscoverOptions) (*Discovered
 	s.created(d.Controller)
 	d.Log, d.Raw, err = e.fetchLog(d.Controller)
 	var cleanup error
-	if !d.Kept {
+	if !d.Kept || err != nil {
+		// Even a persistent one: the caller gets no result naming it.
 		if derr := e.Delete(d.Controller); derr != nil {
 			cleanup = &CleanupError{Controller: d.Controller, Err: derr}
 		}

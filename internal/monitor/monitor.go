@@ -207,6 +207,11 @@ func (m *Monitor) record(t *target, rep *nvmf.Report) ([]string, error) {
 	for _, d := range rep.Discoveries {
 		k := targetKey(d.Target)
 		asked[k] = true
+		var ce *nvmf.CleanupError
+		if d.Found == nil && errors.As(d.Err, &ce) {
+			// Connected, log unreadable, and not removable: still ours.
+			t.created[ce.Controller] = k
+		}
 		if d.Found == nil {
 			continue
 		}
