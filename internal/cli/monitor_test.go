@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"os"
 	"strings"
@@ -102,6 +103,10 @@ func TestMonitorConnectsReactsAndStops(t *testing.T) {
 	st := run(t, f, "monitor", "--status")
 	if st.code != 0 || !strings.Contains(st.stdout, "rdma 10.0.0.1:4420: controllers nvme0 (live), generation 2") {
 		t.Errorf("monitor --status:\n%s", st)
+	}
+	var doc struct{ Goroutines int }
+	if js := run(t, f, "monitor", "--status", "-o", "json"); json.Unmarshal([]byte(js.stdout), &doc) != nil || doc.Goroutines < 2 {
+		t.Errorf("monitor --status -o json has no goroutine count (at least the monitor's and the event reader's):\n%s", js)
 	}
 	r := m.stop()
 	want := `gonvme monitor: watching 1 discovery controller(s)

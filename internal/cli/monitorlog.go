@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -187,13 +188,16 @@ type statusTarget struct {
 }
 
 type statusDoc struct {
-	PID     int            `json:"pid"`
-	Updated string         `json:"updated"`
-	Targets []statusTarget `json:"targets"`
+	PID     int    `json:"pid"`
+	Updated string `json:"updated"`
+	// Goroutines is the daemon's count when idle, to spot a leak.
+	Goroutines int            `json:"goroutines"`
+	Targets    []statusTarget `json:"targets"`
 }
 
 func (l *monitorLog) writeStatus() error {
-	doc := statusDoc{PID: os.Getpid(), Updated: time.Now().UTC().Format(time.RFC3339), Targets: []statusTarget{}}
+	doc := statusDoc{PID: os.Getpid(), Updated: time.Now().UTC().Format(time.RFC3339), Goroutines: runtime.NumGoroutine(),
+		Targets: []statusTarget{}}
 	for _, s := range l.status() {
 		st := statusTarget{Target: s.Target.Options.Target(), Where: s.Target.Where, Controllers: nonNil(s.Controllers),
 			Created: nonNil(s.Created), Failures: s.Failures}
@@ -244,7 +248,7 @@ func (env *Env) printMonitorStatus(format string) error {
 	if format == "json" {
 		return writeJSON(env.Stdout, doc)
 	}
-	fmt.Fprintf(env.Stdout, "monitor pid %d, updated %s\n", doc.PID, doc.Updated)
+	fmt.Fprintf(env.Stdout, "monitor pid %d, updated %s, %d goroutines\n", doc.PID, doc.Updated, doc.Goroutines)
 	for _, t := range doc.Targets {
 		gen := "no log read yet"
 		if t.Generation != nil {
