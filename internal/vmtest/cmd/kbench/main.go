@@ -16,6 +16,9 @@
 //	kbench growth FILE…            print how each command's cost grows with N
 //	kbench phases [TR ADDR PORT]   time the steps of list, list-subsys and connect-all
 //	kbench profile FILE COUNT ARGS…  CPU profile of COUNT runs of `gonvme ARGS…` in one process
+//	kbench monitor [-changes 20] [-discovery 16] [-idle 60s] [-o FILE]
+//	                               gonvme monitor's reaction time beside a bare connect,
+//	                               and its idle CPU time and memory
 //
 // connect-serial and delete-concurrent print the elapsed seconds. time
 // appends "LABEL WALL_SECONDS MAXRSS_KB EXIT" to FILE (default: stderr).
@@ -45,7 +48,8 @@ import (
 
 func usage() {
 	fmt.Fprint(os.Stderr, `usage: kbench connect-serial FILE | delete-concurrent | optstrings ARGS… |
-       time [-o FILE] [-l LABEL] -- CMD ARGS… | report FILE | growth FILE…
+       time [-o FILE] [-l LABEL] -- CMD ARGS… | report FILE | growth FILE… |
+       monitor [-changes N] [-discovery N] [-idle D] [-o FILE]
 `)
 	os.Exit(2)
 }
@@ -76,6 +80,8 @@ func main() {
 		err = phases(args)
 	case "profile":
 		err = profile(args)
+	case "monitor":
+		err = monitorBench(args)
 	case "growth":
 		if len(args) == 0 {
 			usage()
