@@ -91,16 +91,24 @@ func countDir(t *testing.T, dir string) int {
 // TestMonitorManyLogChanges changes the target's log 200 times in a row
 // under a running monitor: at the end the connected paths are exactly the
 // offered ones, once each, the monitor has read the last log, and its
-// goroutines and file descriptors are back at their figure before.
+// goroutines and file descriptors are back at their figure before. The
+// changes allow and disallow this host on linked subsystems: unlinking a
+// subsystem from the port while the host connects it makes the kernel's
+// connect wait for its 60 s admin timeout, which would measure the kernel.
 func TestMonitorManyLogChanges(t *testing.T) {
 	clean(t)
 	nqns := make([]string, manySubs)
 	for i := range nqns {
 		nqns[i] = manyNQNStart + strconv.Itoa(i)
-		// No namespace: the connects are what is measured, not the block layer.
-		mustTarget(t, target.CreateSubsystem(nvmet.Subsystem{NQN: nqns[i], AllowAnyHost: true}))
+		// No namespace: the connects are what is tested, not the block layer.
+		mustTarget(t, target.CreateSubsystem(nvmet.Subsystem{NQN: nqns[i]}))
 	}
 	mustTarget(t, target.CreatePort(manyPort, manyAddr))
+	for _, n := range nqns {
+		mustTarget(t, target.Link(manyPort, n))
+	}
+	host := hostNQN(t)
+	hadHost := target.HasHost(host)
 	t.Cleanup(func() {
 		disconnectAllKernel()
 		if err := target.RemovePort(manyPort); err != nil {
@@ -111,8 +119,13 @@ func TestMonitorManyLogChanges(t *testing.T) {
 				t.Errorf("removing %s: %v", n, err)
 			}
 		}
+		if !hadHost {
+			if err := target.RemoveHost(host); err != nil {
+				t.Errorf("removing host %s: %v", host, err)
+			}
+		}
 	})
-	linked := make([]bool, manySubs)
+	linked := make([]bool, manySubs) // offered to this host
 	offered := func() []string {
 		var out []string
 		for i, on := range linked {
@@ -123,7 +136,7 @@ func TestMonitorManyLogChanges(t *testing.T) {
 		return out
 	}
 	for i := range manySubs / 2 {
-		mustTarget(t, target.Link(manyPort, nqns[i]))
+		mustTarget(t, target.AllowHost(nqns[i], host))
 		linked[i] = true
 	}
 	writeConf(t, "discovery.conf", fmt.Sprintf("--transport=rdma --traddr=%s --trsvcid=%s\n", rdmaAddr, manyAddr.Trsvcid))
@@ -157,9 +170,9 @@ func TestMonitorManyLogChanges(t *testing.T) {
 	for range manyChanges {
 		i := rng.IntN(manySubs)
 		if linked[i] {
-			mustTarget(t, target.Unlink(manyPort, nqns[i]))
+			mustTarget(t, target.DisallowHost(nqns[i], host))
 		} else {
-			mustTarget(t, target.Link(manyPort, nqns[i]))
+			mustTarget(t, target.AllowHost(nqns[i], host))
 		}
 		linked[i] = !linked[i]
 		// Paced so that changes land during the monitor's passes as well
