@@ -1,16 +1,12 @@
 package rdma
 
 import (
-	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"testing"
-
-	"github.com/gonvme/gonvme/hostfs"
 )
 
 const uverbs = guest + "/uverbs"
@@ -85,80 +81,5 @@ func TestRoCEMTU(t *testing.T) {
 		if got := MTUBytes(e); got != want {
 			t.Errorf("MTUBytes(%d) = %d", e, got)
 		}
-	}
-}
-
-// fixtureQuerier serves the captured answers for the uverbs device a
-// captured sysfs names, and refuses any other path as the kernel would.
-func fixtureQuerier(root hostfs.FS, dir string) PortQuerier {
-	return func(path string, ports []int) (map[int]PortAttr, error) {
-		ents, _ := root.ReadDir(VerbsClassDir)
-		for _, e := range ents {
-			if root.Path(VerbsDevDir+"/"+e.Name()) != path {
-				continue
-			}
-			dev, _ := root.ReadAttr(VerbsClassDir + "/" + e.Name() + "/ibdev")
-			out := map[int]PortAttr{}
-			for _, p := range ports {
-				b, err := os.ReadFile(filepath.Join(dir, fmt.Sprintf("%s-port%d.bin", dev, p)))
-				if err != nil {
-					return nil, err
-				}
-				if out[p], err = ParseQueryPortResp(b); err != nil {
-					return nil, err
-				}
-			}
-			return out, nil
-		}
-		return nil, &fs.PathError{Op: "open", Path: path, Err: fs.ErrNotExist}
-	}
-}
-
-func TestReadMTUsGuest(t *testing.T) {
-	root := hostfs.New(guest)
-	devs, err := Read(root)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if p, err := VerbsDevice(root, "rxe0"); p != "/dev/infiniband/uverbs0" || err != nil {
-		t.Errorf("VerbsDevice = %q, %v", p, err)
-	}
-	ReadMTUs(root, devs, fixtureQuerier(root, uverbs))
-	if p := devs[0].Ports[0]; p.ActiveMTU != 1024 || p.MaxMTU != 4096 || p.MTUErr != nil {
-		t.Errorf("rxe0 port 1: %+v", p)
-	}
-	// Without ib_uverbs there is no infiniband_verbs class.
-	bare := hostfs.New(t.TempDir())
-	ReadMTUs(bare, devs, fixtureQuerier(bare, uverbs))
-	if p := devs[0].Ports[0]; !errors.Is(p.MTUErr, ErrNoVerbsDevice) {
-		t.Errorf("without uverbs: %+v", p)
-	}
-}
-
-// soft-iWARP siw0 on veth1 beside rxe0, captured on 6.1 with siw.ko built
-// by internal/vmtest/siw.sh: no GID netdevs, its GID opens with veth1's MAC.
-func TestReadSoftIWARPGuest(t *testing.T) {
-	root := hostfs.New(guest + "/siw")
-	devs, err := Read(root)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(devs) != 2 || devs[1].Name != "siw0" {
-		t.Fatalf("devices %+v", devs)
-	}
-	siw := devs[1]
-	p := siw.Ports[0]
-	if siw.NodeType != "RNIC" || p.LinkLayer != "Ethernet" || p.State != "ACTIVE" || len(p.Netdevs) != 1 || p.Netdevs[0].Name != "veth1" || p.Netdevs[0].MTU != 1500 {
-		t.Errorf("siw0 %+v", siw)
-	}
-	if len(p.GIDs) != 1 || p.GIDs[0].Netdev != "" || p.GIDs[0].IPv4.IsValid() {
-		t.Errorf("siw0 GIDs %+v", p.GIDs)
-	}
-	if got := OnNetdev(devs, "veth1"); len(got) != 1 || got[0] != "siw0/1" {
-		t.Errorf("OnNetdev(veth1) = %v", got)
-	}
-	ReadMTUs(root, devs, fixtureQuerier(root, uverbs))
-	if p := devs[1].Ports[0]; p.ActiveMTU != 1024 || p.MaxMTU != 1024 {
-		t.Errorf("siw0 MTU %+v", p)
 	}
 }
