@@ -4,9 +4,10 @@
 # tree from the same Debian kernel release: drivers/infiniband/sw/siw of
 # linux-source-<M.m>, against linux-headers-<kver> (its .config and
 # Module.symvers) and linux-kbuild, with the compiler the kernel was built
-# with (the .config's gcc-NN), inside a throw-away debootstrap chroot of the
-# kernel's suite. Nothing of it is committed; the result is cached as
-# <cache>/matrix/<kver>/siw.ko and rebuilt with the base initramfs.
+# with (gcc-NN, from the headers' .kernelvariables), inside a throw-away
+# debootstrap chroot of the kernel's suite. Nothing of it is committed; the
+# result is cached as <cache>/matrix/<kver>/siw.ko, built when missing (a
+# new kernel version), and a failure is retried with the next base initramfs.
 #
 # Needs: CACHE, log, die, suite_apt, candidate, fetch_deb (debian.sh).
 # shellcheck shell=bash
@@ -67,7 +68,8 @@ _build_siw() {
 		echo "siw: no drivers/infiniband/sw/siw in linux-source-$mm" >&2
 		return 1
 	fi
-	mount -t proc proc "$root/proc" # objtool reads /proc/self
+	trap 'umount "$root/proc" 2>/dev/null' EXIT # also when interrupted
+	mount -t proc proc "$root/proc"             # objtool reads /proc/self
 	chroot "$root" make -C "/usr/src/linux-headers-$kver" M=/siw CONFIG_RDMA_SIW=m modules >>"$out.log" 2>&1 || rc=$?
 	umount "$root/proc"
 	if [ "$rc" != 0 ] || [ ! -s "$root/siw/siw.ko" ]; then
