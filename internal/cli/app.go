@@ -13,6 +13,7 @@ import (
 	"github.com/gonvme/gonvme/hostfs"
 	"github.com/gonvme/gonvme/internal/compat"
 	"github.com/gonvme/gonvme/internal/netroute"
+	"github.com/gonvme/gonvme/internal/rdma"
 	"github.com/gonvme/gonvme/nqn"
 	"github.com/gonvme/gonvme/nvmf"
 )
@@ -51,6 +52,9 @@ type Env struct {
 	// Net is the network stack doctor and failure explanations ask;
 	// the zero value is the running kernel's.
 	Net netroute.Host
+	// Verbs asks a uverbs device for its ports' MTUs; nil means the
+	// running kernel (rdma.QueryPorts).
+	Verbs rdma.PortQuerier
 	// Random is the source of new keys; nil means crypto/rand.
 	Random io.Reader
 

@@ -119,6 +119,7 @@ func (env *Env) doctorProbes() doctor.Probes {
 		FS:         env.FS,
 		Route:      n.Route,
 		Interfaces: n.Interfaces,
+		QueryPorts: env.verbs(),
 		DialTCP: func(addr string) error {
 			conn, err := net.DialTimeout("tcp", addr, 5*time.Second)
 			if err == nil {

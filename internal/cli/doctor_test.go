@@ -64,6 +64,7 @@ func TestDoctorHealthy(t *testing.T) {
 		}
 	}
 	for _, want := range []string{"ok   path   route: route to 169.254.99.1 leaves through veth0", "created and deleted at once",
+		"ok   rdma   rxe0 port 1 mtu: active MTU 1024 (max 4096); largest RoCE MTU: veth0's MTU 1500 fits 1024\n",
 		"ok   target subsystem offered: nqn.2026-11.io.gonvme:test1 offered at rdma 169.254.99.1:4420 (port 1)",
 		"ok   target host allowed: nqn.2014-08.org.nvmexpress:uuid:a1e0c3d2-5b6f-4e7a-8c9d-0123456789ab may connect: connected nvme"} {
 		if !strings.Contains(r.stdout, want) {
@@ -144,7 +145,7 @@ func TestRDMAViews(t *testing.T) {
 		t.Errorf("rdma-devices: %v", r)
 	}
 	if r := run(t, f, "rdma-devices", "-v"); r.code != 0 ||
-		r.stdout != "rxe0 port 1 ==> veth0 (Up) state ACTIVE phys_state LinkUp link_layer Ethernet node_type CA netdev_mtu 1500\n" {
+		r.stdout != "rxe0 port 1 ==> veth0 (Up) state ACTIVE phys_state LinkUp link_layer Ethernet node_type CA netdev_mtu 1500 active_mtu 1024 max_mtu 4096\n" {
 		t.Errorf("rdma-devices -v: %v", r)
 	}
 	r = run(t, f, "rdma-devices", "-o", "json")
@@ -152,14 +153,15 @@ func TestRDMAViews(t *testing.T) {
 		Devices []struct {
 			Name  string
 			Ports []struct {
-				Port    int
-				Netdevs []struct{ Name string }
-				GIDs    []struct{ IPv4 string }
+				Port      int
+				Netdevs   []struct{ Name string }
+				GIDs      []struct{ IPv4 string }
+				ActiveMTU int `json:"active_mtu"`
 			}
 		}
 	}
 	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil || len(doc.Devices) != 1 || doc.Devices[0].Ports[0].GIDs[1].IPv4 != "169.254.99.1" ||
-		doc.Devices[0].Ports[0].Netdevs[0].Name != "veth0" {
+		doc.Devices[0].Ports[0].Netdevs[0].Name != "veth0" || doc.Devices[0].Ports[0].ActiveMTU != 1024 {
 		t.Errorf("rdma-devices -o json: %v %v", err, r)
 	}
 	empty := nvmftest.New(t, nvmftest.Empty)

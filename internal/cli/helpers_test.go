@@ -53,6 +53,7 @@ func runWith(t *testing.T, f *nvmftest.Fake, mod func(*Env), args ...string) res
 		Version: "1.2.3", Commit: "abc1234",
 		IsRoot:    func() bool { return true },
 		LookupEnv: func(string) (string, bool) { return "", false },
+		Verbs:     fixtureVerbs(f.FS),
 	}
 	mod(&env)
 	if len(args) == 0 || !strings.HasPrefix(args[0], "--compat") {

@@ -29,6 +29,7 @@ func runOnNet(t *testing.T, f *nvmftest.Fake, n netroute.Host, root bool, args .
 		FS: f.FS, Edge: f.Edge, Stdout: &out, Stderr: &errb, Net: n,
 		IsRoot:    func() bool { return root },
 		LookupEnv: func(string) (string, bool) { return "", false },
+		Verbs:     fixtureVerbs(f.FS),
 	}
 	code := Run(env, args)
 	clean := func(s string) string { return strings.ReplaceAll(s, f.Root, "ROOT") }

@@ -16,7 +16,7 @@ import (
 func rdmaDevicesCommand(env *Env) *cli.Command {
 	return &cli.Command{
 		Name:  "rdma-devices",
-		Usage: "list RDMA devices, their ports and the network interfaces behind them (like ibdev2netdev), from sysfs; needs no root",
+		Usage: "list RDMA devices, their ports and the network interfaces behind them (like ibdev2netdev), from sysfs, with the active MTU from the uverbs device (-v, json); needs no root",
 		Flags: []cli.Flag{outputFlag("normal", "output format: normal or json"), verboseFlag()},
 		Action: func(c *cli.Context) error {
 			devs, format, err := env.rdmaView(c)
@@ -81,7 +81,17 @@ func (env *Env) rdmaView(c *cli.Context) ([]rdma.Device, string, error) {
 		}
 	}
 	devs, err := rdma.Read(env.FS)
+	if err == nil && c.Command.Name == "rdma-devices" {
+		rdma.ReadMTUs(env.FS, devs, env.verbs())
+	}
 	return devs, format, err
+}
+
+func (env *Env) verbs() rdma.PortQuerier {
+	if env.Verbs != nil {
+		return env.Verbs
+	}
+	return rdma.QueryPorts
 }
 
 func nonNil[T any](s []T) []T {
@@ -103,7 +113,8 @@ func quoteName(s string) string {
 }
 
 // printRDMADevices prints ibdev2netdev's lines, "rxe0 port 1 ==> veth0
-// (Up)", and with verbose each port's state, link layer and MTU.
+// (Up)", and with verbose each port's state, link layer, the interface's
+// MTU and the port's active and maximum MTU (ibv_devinfo's).
 func printRDMADevices(w io.Writer, devs []rdma.Device, verbose bool) {
 	for _, d := range devs {
 		for _, p := range d.Ports {
@@ -124,6 +135,9 @@ func printRDMADevices(w io.Writer, devs []rdma.Device, verbose bool) {
 					fmt.Fprintf(w, " state %s phys_state %s link_layer %s node_type %s", p.State, p.PhysState, p.LinkLayer, d.NodeType)
 					if n.Name != "" {
 						fmt.Fprintf(w, " netdev_mtu %d", n.MTU)
+					}
+					if p.ActiveMTU != 0 {
+						fmt.Fprintf(w, " active_mtu %d max_mtu %d", p.ActiveMTU, p.MaxMTU)
 					}
 				}
 				fmt.Fprintln(w)

@@ -27,6 +27,9 @@ type Probes struct {
 	// Connect connects one I/O controller and deletes it again unless it
 	// existed before.
 	Connect func(o fabrics.Options) (ConnectResult, error)
+	// QueryPorts asks a uverbs device for its ports' MTUs; nil leaves
+	// them unknown.
+	QueryPorts rdma.PortQuerier
 }
 
 // Request is what to check: the host alone (Options.Traddr empty), the
@@ -42,6 +45,9 @@ func Run(p Probes, r Request) Report {
 	checks := HostChecks(p.FS, o.Transport, p.Supported)
 	devs, derr := rdma.Read(p.FS)
 	if o.Transport != "tcp" {
+		if p.QueryPorts != nil {
+			rdma.ReadMTUs(p.FS, devs, p.QueryPorts)
+		}
 		checks = append(checks, RDMAChecks(devs, derr, o.Transport == "rdma")...)
 	}
 	if o.Traddr == "" {

@@ -58,6 +58,7 @@ func portChecks(d rdma.Device, p rdma.Port) []Check {
 		out = append(out, check(SectionRDMA, name+" netdev", Warn, "no network interface behind this RoCE port (empty GID table)",
 			"give the port's interface an IP address; RoCE needs one to fill the GID table"))
 	}
+	out = append(out, mtuChecks(d, p, name)...)
 	var gids []string
 	for _, g := range p.GIDs {
 		s := fmt.Sprintf("%d %s", g.Index, g.GID)

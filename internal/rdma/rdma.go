@@ -30,6 +30,11 @@ type Port struct {
 	LinkLayer string   `json:"link_layer"` // "Ethernet" or "InfiniBand"
 	Netdevs   []Netdev `json:"netdevs"`
 	GIDs      []GID    `json:"gids"`
+	// ActiveMTU and MaxMTU (bytes) come from the kernel's uverbs device,
+	// not sysfs (ReadMTUs); 0 when unknown, and MTUErr says why.
+	ActiveMTU int   `json:"active_mtu,omitempty"`
+	MaxMTU    int   `json:"max_mtu,omitempty"`
+	MTUErr    error `json:"-"`
 }
 
 // Netdev is a network interface behind an RDMA port.
@@ -100,7 +105,7 @@ func readDevice(root hostfs.FS, name string) (Device, error) {
 		if err != nil {
 			continue
 		}
-		d.Ports = append(d.Ports, readPort(root, name, n))
+		d.Ports = append(d.Ports, readPort(root, name, n, d.NodeType == "RNIC"))
 	}
 	sort.Slice(d.Ports, func(i, j int) bool { return d.Ports[i].Number < d.Ports[j].Number })
 	return d, nil
@@ -114,7 +119,7 @@ func afterNumber(s string) string {
 	return s
 }
 
-func readPort(root hostfs.FS, dev string, n int) Port {
+func readPort(root hostfs.FS, dev string, n int, iwarp bool) Port {
 	dir := fmt.Sprintf("%s/%s/ports/%d", ClassDir, dev, n)
 	p := Port{Number: n}
 	attr := func(name string) string {
@@ -139,7 +144,33 @@ func readPort(root hostfs.FS, dev string, n int) Port {
 			p.Netdevs = append(p.Netdevs, readNetdev(root, nd))
 		}
 	}
+	// iWARP GIDs name no netdev (reading gid_attrs/ndevs fails): they
+	// start with the interface's MAC address (siw, irdma in iWARP mode).
+	if len(p.Netdevs) == 0 && iwarp && len(p.GIDs) > 0 {
+		for _, nd := range macNetdevs(root, p.GIDs[0].GID) {
+			p.Netdevs = append(p.Netdevs, readNetdev(root, nd))
+		}
+	}
 	return p
+}
+
+// macNetdevs lists the interfaces whose MAC address opens gid.
+func macNetdevs(root hostfs.FS, gid string) []string {
+	a, err := netip.ParseAddr(gid)
+	if err != nil {
+		return nil
+	}
+	b := a.As16()
+	mac := fmt.Sprintf("%02x:%02x:%02x:%02x:%02x:%02x", b[0], b[1], b[2], b[3], b[4], b[5])
+	var out []string
+	ents, _ := root.ReadDir("/sys/class/net")
+	for _, e := range ents {
+		if v, err := root.ReadAttr("/sys/class/net/" + e.Name() + "/address"); err == nil && v == mac {
+			out = append(out, e.Name())
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // readGIDs returns the used entries of a port's GID table: not the zero

@@ -46,7 +46,10 @@ The scenario is in internal/vmtest/capture-guest.sh.
 - \`etc/nvme/\`: hostnqn and hostid used (together with sys/ this is a host root).
 - \`rdma/\` (internal/vmtest/capture-rdma.sh): \`sys/\` of the RDMA devices and network
   interfaces (rxe0 on veth0), \`route/\` the kernel's raw netlink answers to
-  RTM_GETROUTE (local target, no route, seed 003's second interface).
+  RTM_GETROUTE (local target, no route, seed 003's second interface),
+  \`uverbs/\` the raw uverbs QUERY_PORT answers (rxe0 at veth0 MTU 1500 and, in
+  \`mtu9000/\`, 9000; siw0) with \`ibv_devinfo\` beside them, \`siw/sys/\` the same
+  sysfs with soft-iWARP siw0 on veth1 (where the guest has siw.ko).
 - \`discovery/*.bin\`: raw discovery log pages (\`nvme discover -r\`) and one
   \`nvme get-log --log-id=0x70\` read through the persistent controller.
 - \`identify/*.bin\`: raw Identify Controller / Namespace data.

@@ -46,7 +46,7 @@ arg() { # arg NAME: value of NAME=... on the kernel command line
 
 # Modules (plain modprobe, so tests may modprobe -r host transports later).
 modprobe null_blk nr_devices=0 || fail "null_blk"
-for m in $(cat /etc/gonvme-vm/crc-modules) nvme-fabrics nvme-tcp nvme-rdma nvmet nvmet-tcp nvmet-rdma rdma_rxe veth; do
+for m in $(cat /etc/gonvme-vm/crc-modules) nvme-fabrics nvme-tcp nvme-rdma nvmet nvmet-tcp nvmet-rdma rdma_rxe ib_uverbs veth; do
 	modprobe "$m" || fail "modprobe $m"
 done
 

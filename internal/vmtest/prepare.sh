@@ -25,13 +25,15 @@ log() { echo "prepare[$LABEL]: $*" >&2; }
 die() { echo "prepare[$LABEL]: error: $*" >&2; exit 1; }
 # shellcheck source=debian.sh
 . "$HERE/debian.sh"
+# shellcheck source=siw.sh
+. "$HERE/siw.sh"
 SUITE=$(suite_of "$LABEL") || die "unknown kernel '$LABEL' (want 6.1, 6.12 or 7.x)"
 
 # Modules the guest needs (all dependencies are added automatically), and
 # the CRC modules rdma_rxe asks for by name, where the kernel has them
 # (7.x has crc32-cryptoapi, no crc32_generic).
 MODULES=(configfs null_blk nvme-core nvme-fabrics nvme-rdma nvme-tcp nvmet nvmet-rdma nvmet-tcp
-	rdma_rxe veth)
+	rdma_rxe ib_uverbs veth)
 OPTIONAL_MODULES=(crc32_generic crc32c_generic crc32-cryptoapi crc32c-cryptoapi
 	tls gcm ccm aesni_intel chacha20poly1305)
 
@@ -46,6 +48,7 @@ have cpio || need_pkgs+=(cpio)
 have nvme || need_pkgs+=(nvme-cli)
 { [ -x /usr/bin/rdma ] || have rdma; } || need_pkgs+=(iproute2)
 { have ip && ip -V 2>/dev/null | grep -q iproute2; } || need_pkgs+=(iproute2)
+have debootstrap || need_pkgs+=(debootstrap) # siw.sh
 have dpkg-deb || die "dpkg-deb missing: a Debian host is required"
 if [ ${#need_pkgs[@]} -gt 0 ]; then
 	log "installing host packages: ${need_pkgs[*]}"
@@ -75,14 +78,20 @@ if [ "$SUITE" != bookworm ]; then
 	for p in "${SUITE_NVME_PKGS[@]}"; do NVME_VERSIONS="$NVME_VERSIONS $p=$(candidate "$SUITE" "$p")"; done
 fi
 
+# ibv_devinfo (bookworm's rdma-core) in every guest: the reference for the
+# active MTU gonvme reads through the uverbs device.
+IBVERBS_PKGS=(ibverbs-utils libibverbs1 ibverbs-providers libnl-3-200 libnl-route-3-200)
+IBVERBS_VERSIONS=""
+for p in "${IBVERBS_PKGS[@]}"; do IBVERBS_VERSIONS="$IBVERBS_VERSIONS $p=$(candidate bookworm "$p")"; done
+
 # ---------------------------------------------------------------- base initramfs
 NVME_BIN=$(command -v nvme)
 IP_BIN=$(command -v ip)
 RDMA_BIN=$(command -v rdma || echo /usr/bin/rdma)
 HASH=$(
 	{
-		cat "$HERE/prepare.sh" "$HERE/debian.sh" "$HERE/init.sh"
-		echo "$KPKG_VERSIONS $NVME_VERSIONS ${MODULES[*]} ${OPTIONAL_MODULES[*]}"
+		cat "$HERE/prepare.sh" "$HERE/debian.sh" "$HERE/siw.sh" "$HERE/init.sh"
+		echo "$KPKG_VERSIONS $NVME_VERSIONS $IBVERBS_VERSIONS ${MODULES[*]} ${OPTIONAL_MODULES[*]}"
 		sha256sum "$BUSYBOX" "$NVME_BIN" "$IP_BIN" "$RDMA_BIN"
 	} | sha256sum | cut -c1-12
 )
@@ -123,6 +132,24 @@ if [ -d "$KROOT/usr/lib/modules/$KVER" ] && [ ! -d "$KROOT/lib/modules/$KVER" ];
 	mkdir -p "$KROOT/lib/modules"
 	mv "$KROOT/usr/lib/modules/$KVER" "$KROOT/lib/modules/$KVER"
 fi
+# soft-iWARP, built once per kernel version (siw.sh); the guest loads it on
+# demand (modprobe siw) and /etc/gonvme-vm/siw says why it is missing.
+SIW=$KDIR/siw.ko
+EXTRA_MODULES=()
+SIW_STATUS="siw.ko built from linux-source of $KVER"
+if [ ! -s "$SIW" ]; then
+	if SIW_ERR=$(build_siw "$SUITE" "$KVER" "$SIW" 2>&1); then
+		printf '%s\n' "$SIW_ERR" >&2
+	else
+		SIW_STATUS=$(tail -n1 <<<"$SIW_ERR")
+		log "warning: no soft-iWARP in the guest: $SIW_ERR"
+	fi
+fi
+if [ -s "$SIW" ]; then
+	mkdir -p "$KROOT/lib/modules/$KVER/extra"
+	cp "$SIW" "$KROOT/lib/modules/$KVER/extra/siw.ko"
+	EXTRA_MODULES=(siw)
+fi
 depmod -b "$KROOT" "$KVER"
 for k in "$KROOT/boot/vmlinuz-$KVER" "$KROOT/lib/modules/$KVER/vmlinuz"; do
 	[ -f "$k" ] && { cp -f "$k" "$VMLINUZ"; break; }
@@ -139,7 +166,7 @@ MODDIR=lib/modules/$KVER
 mkdir -p "$ST/$MODDIR"
 declare -A seen=()
 LOAD=()
-for m in "${MODULES[@]}" "${OPTIONAL_MODULES[@]}"; do
+for m in "${MODULES[@]}" "${OPTIONAL_MODULES[@]}" "${EXTRA_MODULES[@]}"; do
 	if ! deps=$(modprobe -d "$KROOT" -S "$KVER" --show-depends "$m" 2>&1); then
 		case " ${OPTIONAL_MODULES[*]} " in *" $m "*) continue ;; esac
 		die "modprobe --show-depends $m: $deps"
@@ -169,6 +196,7 @@ depmod -b "$ST" "$KVER"
 log "modules: ${#seen[@]} files, $(du -sh "$ST/lib/modules" | cut -f1); CRC modules: ${LOAD[*]:-none}"
 # init.sh loads these before the NVMe ones
 printf '%s\n' "${LOAD[@]}" >"$ST/etc/gonvme-vm/crc-modules"
+echo "$SIW_STATUS" >"$ST/etc/gonvme-vm/siw"
 
 # Dynamic binaries with the libraries ldd lists (paths kept as on the host).
 copy_bin() { # copy_bin SRC DST
@@ -184,6 +212,9 @@ copy_bin() { # copy_bin SRC DST
 copy_bin "$NVME_BIN" /usr/sbin/nvme
 copy_bin "$IP_BIN" /usr/sbin/ip
 copy_bin "$RDMA_BIN" /usr/bin/rdma
+for p in "${IBVERBS_PKGS[@]}"; do
+	dpkg-deb -x "$(fetch_deb bookworm "$p")" "$ST"
+done
 
 # The suite's own nvme-cli (/usr/sbin/nvme-suite): on 6.12 and 7.x trixie's
 # or sid's, run through that suite's dynamic loader and libraries under

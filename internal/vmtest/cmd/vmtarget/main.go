@@ -31,6 +31,7 @@ commands:
   show             print ports, links, referrals and subsystems
   snapshot-sysfs   copy sysfs attributes and symlinks to a directory
   route-get        write the kernel's raw netlink route answer for an address
+  query-port       write the kernel's raw uverbs QUERY_PORT answers of RDMA devices
 run "vmtarget <command> -h" for flags
 `)
 	os.Exit(2)
@@ -75,6 +76,8 @@ func main() {
 		err = snapshotCmd(args)
 	case "route-get":
 		err = routeGetCmd(args)
+	case "query-port":
+		err = queryPortCmd(args)
 	case "-h", "--help", "help":
 		usage()
 	default:
