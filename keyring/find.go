@@ -18,7 +18,9 @@ const ProcKeys = "/proc/keys"
 // ErrNotFound says no key of that type and description is visible.
 var ErrNotFound = errors.New("no such key")
 
-// Key is one line of /proc/keys: its serial, type and description.
+// Key is a key's serial, type and description: from /proc/keys the
+// description with the type's summary after it (see Matches), from List
+// the description alone.
 type Key struct {
 	Serial      int
 	Type        string
@@ -99,4 +101,14 @@ func FindKeyring(fs hostfs.FS, search func(ring int, keyType, desc string) (int,
 		return id, nil
 	}
 	return Find(fs, "keyring", desc)
+}
+
+// parseDescribe reads KEYCTL_DESCRIBE's "type;uid;gid;perm;description"
+// into a Key with serial id.
+func parseDescribe(id int, s string) (Key, bool) {
+	f := strings.SplitN(s, ";", 5)
+	if len(f) != 5 || f[0] == "" {
+		return Key{}, false
+	}
+	return Key{Serial: id, Type: f[0], Description: f[4]}, true
 }

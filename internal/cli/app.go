@@ -57,6 +57,12 @@ type Env struct {
 	Verbs rdma.PortQuerier
 	// Random is the source of new keys; nil means crypto/rand.
 	Random io.Reader
+	// Keys lists, reads and revokes kernel keys for tls-key; nil means
+	// the kernel's (package keyring).
+	Keys KeyOps
+	// LoadModule loads a kernel module (nvme-keyring, which creates the
+	// .nvme keyring); nil means modprobe.
+	LoadModule func(name string) error
 
 	// OpenKernelLog opens the kernel log the explanations quote; nil
 	// means /dev/kmsg under FS.
@@ -180,6 +186,7 @@ func newApp(env *Env) *cli.App {
 			genHostNQNCommand(env),
 			genTLSKeyCommand(env),
 			checkTLSKeyCommand(env),
+			tlsKeyCommand(env),
 			showHostNQNCommand(env),
 			versionCommand(env),
 			targetCommand(env),

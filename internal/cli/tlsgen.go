@@ -11,7 +11,6 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/gonvme/gonvme/internal/tlspsk"
-	"github.com/gonvme/gonvme/keyring"
 	"github.com/gonvme/gonvme/nqn"
 )
 
@@ -188,12 +187,7 @@ func (env *Env) insertTLSKey(c *cli.Context, k tlspsk.Key, p tlspsk.Params) erro
 	if err != nil {
 		return usageErrorf("%w", err)
 	}
-	name := c.String("keyring")
-	ring, err := keyring.FindKeyring(env.FS, env.Edge.SearchKey, name)
-	if errors.Is(err, keyring.ErrNotFound) {
-		return fmt.Errorf("no keyring %q is visible in %s: for .nvme load the nvme-keyring module (modprobe nvme-keyring; Linux 6.7 and later) and run as root: %w",
-			name, env.FS.Path(keyring.ProcKeys), err)
-	}
+	ring, err := env.findTLSKeyring(c.String("keyring"), true)
 	if err != nil {
 		return err
 	}

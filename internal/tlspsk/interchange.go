@@ -82,30 +82,42 @@ func Configured(secret []byte) (string, error) {
 // Parse reads a PSK in interchange form, version 1, hash 00, 01 or 02,
 // checking its length against the hash and its CRC-32.
 func Parse(s string) (Key, error) {
-	const prefix = "NVMeTLSkey-1:"
-	if !strings.HasPrefix(s, prefix) {
-		return Key{}, fmt.Errorf("it does not start with %q: %w", prefix, ErrFormat)
+	k, v, err := ParseVersioned(s)
+	if err == nil && v != 1 {
+		return Key{}, fmt.Errorf("it does not start with %q: %w", "NVMeTLSkey-1:", ErrFormat)
 	}
-	rest := s[len(prefix):]
+	return k, err
+}
+
+// ParseVersioned reads a PSK in interchange form of version 0 or 1 and
+// returns the version too: nvme-cli writes a derived TLS PSK with its
+// identity's version, 0 for an NVMe0R… identity.
+func ParseVersioned(s string) (Key, int, error) {
+	const prefix = "NVMeTLSkey-"
+	if !strings.HasPrefix(s, prefix) || len(s) < len(prefix)+2 || (s[len(prefix)] != '0' && s[len(prefix)] != '1') || s[len(prefix)+1] != ':' {
+		return Key{}, 0, fmt.Errorf("it does not start with %q: %w", prefix+"1:", ErrFormat)
+	}
+	version := int(s[len(prefix)] - '0')
+	rest := s[len(prefix)+2:]
 	if len(rest) < 4 || rest[2] != ':' || !strings.HasSuffix(rest, ":") {
-		return Key{}, fmt.Errorf("expected %sxx:<base64>: : %w", prefix, ErrFormat)
+		return Key{}, 0, fmt.Errorf("expected %s%d:xx:<base64>: : %w", prefix, version, ErrFormat)
 	}
 	hv, err := strconv.ParseUint(rest[:2], 16, 8)
 	if err != nil || hv > uint64(SHA384) {
-		return Key{}, fmt.Errorf("hash %q is not 00 (none), 01 (SHA-256) or 02 (SHA-384): %w", rest[:2], ErrFormat)
+		return Key{}, 0, fmt.Errorf("hash %q is not 00 (none), 01 (SHA-256) or 02 (SHA-384): %w", rest[:2], ErrFormat)
 	}
 	h := Hash(hv)
 	raw, err := base64.StdEncoding.Strict().DecodeString(rest[3 : len(rest)-1])
 	if err != nil {
-		return Key{}, fmt.Errorf("bad base64: %w: %w", ErrFormat, err)
+		return Key{}, 0, fmt.Errorf("bad base64: %w: %w", ErrFormat, err)
 	}
 	n := len(raw) - 4
 	if !validLen(h, n) {
-		return Key{}, fmt.Errorf("%d key bytes with hash %02x (SHA-256 keys have 32, SHA-384 keys 48): %w", max(n, 0), byte(h), ErrFormat)
+		return Key{}, 0, fmt.Errorf("%d key bytes with hash %02x (SHA-256 keys have 32, SHA-384 keys 48): %w", max(n, 0), byte(h), ErrFormat)
 	}
 	secret, sum := raw[:n], binary.LittleEndian.Uint32(raw[n:])
 	if crc32.ChecksumIEEE(secret) != sum {
-		return Key{}, fmt.Errorf("the key was mistyped or cut: %w", ErrCRC)
+		return Key{}, 0, fmt.Errorf("the key was mistyped or cut: %w", ErrCRC)
 	}
-	return Key{Hash: h, Secret: secret}, nil
+	return Key{Hash: h, Secret: secret}, version, nil
 }
