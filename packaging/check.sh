@@ -276,6 +276,25 @@ check "the udev helper is inert by default and starts gonvme-aen@nvmeN.service o
 		PATH=$d:$PATH GONVME_DEFAULTS=$d/defaults /usr/lib/gonvme/udev-autoconnect "$dev"
 	done
 	[ "$(cat "$d/calls")" = "--no-block start gonvme-aen@nvme3.service" ]'
+check "udev TLS keys rule and helper: 71-gonvme-tls-keys.rules (not nvme-cli's 70-nvmf-keys.rules), /usr/lib/gonvme/udev-tls-keys (0755)" bash -c '
+	r=/lib/udev/rules.d/71-gonvme-tls-keys.rules
+	grep -q "ACTION==\"add\", SUBSYSTEM==\"module\", KERNEL==\"nvme_tcp\", TEST==\"/etc/nvme/tls-keys\", RUN+=\"/usr/lib/gonvme/udev-tls-keys\"" $r &&
+	! dpkg -S /lib/udev/rules.d/70-nvmf-keys.rules 2>/dev/null | grep -q gonvme &&
+	[ "$(stat -c %a /usr/lib/gonvme/udev-tls-keys)" = 755 ]'
+check "the udev TLS keys helper is inert by default and runs gonvme tls-key --import only when turned on" bash -c '
+	d=$(mktemp -d) && trap "rm -rf $d" EXIT
+	printf "#!/bin/sh\necho \"\$*\" >>%s/calls\n" "$d" >"$d/gonvme" && chmod +x "$d/gonvme"
+	PATH=$d:$PATH /usr/lib/gonvme/udev-tls-keys && [ ! -e "$d/calls" ] || exit 1
+	cp /etc/default/gonvme "$d/defaults" && echo GONVME_UDEV_TLS_KEYS=yes >>"$d/defaults"
+	if [ -f /etc/nvme/tls-keys ]; then
+		PATH=$d:$PATH GONVME_DEFAULTS=$d/defaults /usr/lib/gonvme/udev-tls-keys &&
+		[ "$(cat "$d/calls")" = "tls-key --import --keyfile /etc/nvme/tls-keys" ]
+	else
+		touch /etc/nvme/tls-keys
+		PATH=$d:$PATH GONVME_DEFAULTS=$d/defaults /usr/lib/gonvme/udev-tls-keys; rc=$?
+		rm -f /etc/nvme/tls-keys
+		[ $rc = 0 ] && [ "$(cat "$d/calls")" = "tls-key --import --keyfile /etc/nvme/tls-keys" ]
+	fi'
 check "units are not enabled by the installation" bash -c '
 	[ "$(systemctl is-enabled gonvme-autoconnect.service 2>&1)" = disabled ] &&
 	[ "$(systemctl is-enabled gonvme-target.service 2>&1)" = disabled ] &&
@@ -347,6 +366,7 @@ check "dpkg -r removed the binary, units, manual pages and completion" bash -c '
 		/lib/systemd/system/gonvme-target.service \
 		/lib/systemd/system/gonvme-monitor.service /lib/systemd/system/gonvme-aen@.service \
 		/lib/udev/rules.d/71-gonvme-autoconnect.rules /usr/lib/gonvme/udev-autoconnect \
+		/lib/udev/rules.d/71-gonvme-tls-keys.rules /usr/lib/gonvme/udev-tls-keys \
 		/usr/share/man/man8/gonvme.8.gz /usr/share/man/man8/gonvme-connect.8.gz \
 		/usr/share/bash-completion/completions/gonvme /usr/share/zsh/vendor-completions/_gonvme; do
 		[ ! -e $f ] || { echo "still there: $f"; exit 1; }
@@ -416,8 +436,10 @@ cat >"$work/rpm-expected" <<'EOF'
 /usr/lib/systemd/system/gonvme-aen@.service
 /usr/lib/systemd/system/gonvme-monitor.service
 /usr/lib/udev/rules.d/71-gonvme-autoconnect.rules
+/usr/lib/udev/rules.d/71-gonvme-tls-keys.rules
 /usr/lib/gonvme
 /usr/lib/gonvme/udev-autoconnect
+/usr/lib/gonvme/udev-tls-keys
 /usr/sbin/gonvme
 /usr/share/bash-completion/completions/gonvme
 /usr/share/doc/gonvme
