@@ -10,7 +10,9 @@ import (
 var errLinuxOnly = fmt.Errorf("the kernel key retention service is Linux-only: %w", errors.ErrUnsupported)
 
 // List is Linux-only.
-func List(ring int) ([]Key, error) { return nil, fmt.Errorf("listing keyring %d: %w", ring, errLinuxOnly) }
+func List(ring int) ([]Key, error) {
+	return nil, fmt.Errorf("listing keyring %d: %w", ring, errLinuxOnly)
+}
 
 // Read is Linux-only.
 func Read(ring, key int) ([]byte, error) {
