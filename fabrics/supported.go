@@ -74,6 +74,11 @@ type UnsupportedError struct {
 }
 
 func (e *UnsupportedError) Error() string {
+	switch e.Option {
+	case "tls", "tls_key", "keyring", "concat":
+		return fmt.Sprintf("the running kernel does not support option %s: this kernel has no NVMe/TCP TLS "+
+			"(Linux 6.7 and later built with CONFIG_NVME_TCP_TLS have it); leave it out or use such a kernel", e.Option)
+	}
 	return fmt.Sprintf("the running kernel does not support option %s; leave it out or use a newer kernel", e.Option)
 }
 

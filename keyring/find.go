@@ -25,7 +25,14 @@ type Key struct {
 	Serial      int
 	Type        string
 	Description string
+	// Flags are /proc/keys' flags ("I--Q---"; R revoked, D dead, i
+	// invalidated); empty from List.
+	Flags string
 }
+
+// Gone reports whether /proc/keys shows the key revoked, dead or
+// invalidated: listed only until the kernel's garbage collector frees it.
+func (k Key) Gone() bool { return strings.ContainsAny(k.Flags, "RDi") }
 
 // ParseProcKeys reads the lines of /proc/keys ("%08x flags usage timeout
 // perm uid gid type description: summary"). The description is what
@@ -54,7 +61,7 @@ func ParseProcKeys(b []byte) []Key {
 		if err != nil {
 			continue
 		}
-		keys = append(keys, Key{Serial: int(serial), Type: fields[7], Description: strings.TrimLeft(rest, " ")})
+		keys = append(keys, Key{Serial: int(serial), Type: fields[7], Description: strings.TrimLeft(rest, " "), Flags: fields[1]})
 	}
 	return keys
 }
@@ -71,7 +78,9 @@ func (k Key) Matches(keyType, desc string) bool {
 }
 
 // Find returns the serial of the first key of type keyType with
-// description desc in /proc/keys under fs.
+// description desc in /proc/keys under fs that is not revoked, dead or
+// invalidated (a .nvme keyring of an unloaded nvme-keyring module stays
+// listed, revoked, for a while).
 func Find(fs hostfs.FS, keyType, desc string) (int, error) {
 	b, err := fs.ReadFile(ProcKeys)
 	if errors.Is(err, os.ErrNotExist) {
@@ -81,7 +90,7 @@ func Find(fs hostfs.FS, keyType, desc string) (int, error) {
 		return 0, fmt.Errorf("reading %s: %w", fs.Path(ProcKeys), err)
 	}
 	for _, k := range ParseProcKeys(b) {
-		if k.Matches(keyType, desc) {
+		if k.Matches(keyType, desc) && !k.Gone() {
 			return k.Serial, nil
 		}
 	}

@@ -11,8 +11,10 @@ import (
 
 // testdata/proc-keys is in the format of proc_keys_show in the kernel's
 // security/keys/proc.c, with a .nvme keyring and two PSKs whose
-// descriptions share a prefix up to a ':'. The e2e suite checks Find and
-// Search against a real kernel's /proc/keys (TestKeyringLookup).
+// descriptions share a prefix up to a ':', and a revoked PSK (its line
+// from the 7.2 guest, after gen-tls-key --insert replaced it). The e2e
+// suite checks Find and Search against a real kernel's /proc/keys
+// (TestKeyringLookup).
 func fsWithKeys(t *testing.T) hostfs.FS {
 	t.Helper()
 	root := t.TempDir()
@@ -40,6 +42,7 @@ func TestFind(t *testing.T) {
 		{"keyring", "_ses", 0x0e2f6a41},
 		{"psk", "NVMe0R01 " + host + " nqn.2026-11.io.gonvme:test1", 0x31c0ffee},
 		{"psk", "NVMe0R01 " + host + " nqn.2026-11.io.gonvme", 0x3a0b1c2d},
+		{"psk", "NVMe0R01 " + host + " nqn.2026-11.io.gonvme:revoked", 0},
 		{"keyring", ".nv", 0},
 		{"psk", ".nvme", 0},
 	}

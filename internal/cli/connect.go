@@ -55,6 +55,9 @@ func connectCommand(env *Env) *cli.Command {
 			if o.Transport == "" {
 				return nil, usageErrorf("required argument --transport (-t) not given")
 			}
+			if env.psk.key != "" && (!o.TLS || o.Transport != "tcp") {
+				return nil, usageErrorf("--tls-key with a PSK needs --tls and --transport tcp: the PSK is for a TLS connection")
+			}
 			if o, err = env.withTLSKeyIdentity(c, o); err != nil {
 				return nil, err
 			}
@@ -85,9 +88,30 @@ func (env *Env) connectOne(c *cli.Context, o fabrics.Options, format string) (fu
 		return nil, &usageError{err}
 	}
 	if c.Bool("dry-run") {
+		if env.psk.key != "" {
+			if err := env.importPSK(&o, env.psk.key, c.String("tls-key-identity"), "", true); err != nil {
+				return nil, err
+			}
+			if v, err = o.Check(); err != nil {
+				return nil, &usageError{err}
+			}
+		}
 		return nil, env.dryRunConnect(v)
 	}
-	return func() error { return env.connect(c, v, format) }, nil
+	return func() error {
+		if env.psk.key != "" {
+			if err := env.importPSK(&o, env.psk.key, c.String("tls-key-identity"), "", false); err != nil {
+				return err
+			}
+			if v, err = o.Check(); err != nil {
+				return &usageError{err}
+			}
+		}
+		if err := env.requireTLSModule(o); err != nil {
+			return err
+		}
+		return env.connect(c, v, format)
+	}, nil
 }
 
 // connect connects the path v and prints its controller.
@@ -145,9 +169,12 @@ func (env *Env) connectByNQN(c *cli.Context, o fabrics.Options, format string) (
 // connectDiscovered asks the discovery controllers targets for the paths
 // of o.NQN, connects them and prints their controllers.
 func (env *Env) connectDiscovered(c *cli.Context, o fabrics.Options, format string, targets []nvmf.Target, cfgErrs []error) error {
+	if err := env.pskTargets(targets); err != nil {
+		return err
+	}
 	failed := env.reportAll(cfgErrs)
 	rep, err := env.Edge.Walk(env.interruptible(), targets, nvmf.WalkOptions{Template: o, Match: o.NQN,
-		Configure: env.configure(c.String("config"))})
+		Configure: env.pskConfigure(env.configure(c.String("config")))})
 	if err != nil {
 		return err
 	}

@@ -37,7 +37,12 @@ func connectAllCommand(env *Env) *cli.Command {
 				return nil, env.dryRunDiscovery("connect-all", targets, cfgErrs,
 					nvmf.DiscoverOptions{Persistent: c.Bool("persistent"), Force: c.Bool("force")})
 			}
-			return func() error { return env.connectAll(c, format, targets, cfgErrs) }, nil
+			return func() error {
+				if err := env.pskTargets(targets); err != nil {
+					return err
+				}
+				return env.connectAll(c, format, targets, cfgErrs)
+			}, nil
 		}),
 	}
 }

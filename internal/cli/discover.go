@@ -86,7 +86,12 @@ func discoverCommand(env *Env) *cli.Command {
 			if c.Bool("dry-run") {
 				return nil, env.dryRunDiscovery("discover", targets, cfgErrs, dopts)
 			}
-			return func() error { return env.discover(c, format, targets, cfgErrs, dopts) }, nil
+			return func() error {
+				if err := env.pskTargets(targets); err != nil {
+					return err
+				}
+				return env.discover(c, format, targets, cfgErrs, dopts)
+			}, nil
 		}),
 	}
 }

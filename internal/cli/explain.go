@@ -71,7 +71,9 @@ func (env *Env) explain(err error, o fabrics.Options) error {
 	if note := env.moduleNote(err, o.Transport, lines); note != "" {
 		notes = append(notes, note)
 	}
-	if note := tlsNote(err, o, lines); note != "" {
+	if note := env.tlsModuleNote(err, o); note != "" {
+		notes = append(notes, note)
+	} else if note := tlsNote(err, o, lines); note != "" {
 		notes = append(notes, note)
 	}
 	if ke.Op == "connect" && o.Transport == "rdma" && o.Traddr != "" {

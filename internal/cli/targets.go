@@ -14,7 +14,11 @@ import (
 // (see identity). Values not given as flags are marked as defaults, so a
 // kernel that lacks the token drops them quietly.
 func (env *Env) commandOptions(c *cli.Context) (fabrics.Options, error) {
-	o, err := optionsFrom(contextLookup(c))
+	lookup, err := env.pskFromFlag(contextLookup(c))
+	if err != nil {
+		return fabrics.Options{}, err
+	}
+	o, err := optionsFrom(lookup)
 	if err != nil {
 		return o, err
 	}

@@ -59,6 +59,10 @@ func (env *Env) withTLSKeyIdentity(c *cli.Context, o fabrics.Options) (fabrics.O
 		return o, usageErrorf("--tls-key-identity: the running kernel does not support TLS keys (%s lists no tls_key; Linux 6.7 and later have it); nothing was written",
 			env.FS.Path(fabrics.DevicePath))
 	}
+	if env.psk.key != "" {
+		// The identity names the PSK --tls-key gives (importPSK).
+		return o, nil
+	}
 	ring := 0
 	if o.Keyring != nil {
 		ring = *o.Keyring

@@ -85,7 +85,7 @@ func TestTLSConnect(t *testing.T) {
 	if !strings.Contains(string(opts), "tls") {
 		r := gonvme(t, "connect", "-t", "tcp", "-a", tcpAddr, "-s", tlsSvc, "-n", nqnTLS, "--tls")
 		t.Logf("kernel %s has no NVMe/TCP TLS:\n%s", os.Getenv("GONVME_E2E_KERNEL"), r)
-		if r.code != 2 || !strings.Contains(r.stderr, "does not support option tls") {
+		if r.code != 2 || !strings.Contains(r.stderr, "does not support option tls: this kernel has no NVMe/TCP TLS") {
 			t.Errorf("connect --tls on a kernel without TLS:\n%s", r)
 		}
 		return

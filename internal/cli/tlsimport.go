@@ -1,0 +1,143 @@
+package cli
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/gonvme/gonvme/fabrics"
+	"github.com/gonvme/gonvme/internal/tlspsk"
+	"github.com/gonvme/gonvme/nvmf"
+)
+
+// pskImport is a --tls-key given as a PSK in interchange form, inserted
+// once per identity in a run (connect-all connects paths concurrently, and
+// replacing a key would revoke the one an earlier path's controller uses).
+type pskImport struct {
+	key  string
+	mu   sync.Mutex
+	done map[string]int // identity → serial
+}
+
+// pskFromFlag takes --tls-key out of lookup when its value is a PSK in
+// interchange form rather than a key serial, checks it and keeps it.
+func (env *Env) pskFromFlag(lookup func(string) (string, bool)) (func(string) (string, bool), error) {
+	v, ok := lookup("tls-key")
+	if !ok || !strings.HasPrefix(strings.TrimSpace(v), "NVMeTLSkey-") {
+		return lookup, nil
+	}
+	if _, err := tlspsk.Parse(v); err != nil {
+		return nil, usageErrorf("--tls-key: neither a key serial nor a valid PSK in interchange form (NVMeTLSkey-1:xx:<base64>:): %w", err)
+	}
+	env.psk.key = v
+	return func(long string) (string, bool) {
+		if long == "tls-key" {
+			return "", false
+		}
+		return lookup(long)
+	}, nil
+}
+
+// importPSK puts a PSK in interchange form into the keyring for o's host
+// and subsystem and sets o.Keyring and o.TLSKey to the serials, as libnvme
+// does for a controller's tls_key: a key already in the keyring under
+// identity is used as it is; a configured PSK (hash 00) or one without an
+// identity is derived (retained PSK, then the TLS PSK of a version 1
+// identity, libnvme's choice) and inserted under the derived identity;
+// otherwise the PSK is inserted as it is under identity. ringName (a
+// config.json port's keyring), else o.Keyring, else .nvme (created when
+// missing) is the keyring. With dry, nothing is inserted: a key already
+// there is used, else a note says what a connect would insert.
+func (env *Env) importPSK(o *fabrics.Options, psk, identity, ringName string, dry bool) error {
+	k, err := tlspsk.Parse(psk)
+	if err != nil {
+		return usageErrorf("tls_key: not a valid PSK in interchange form: %w", err)
+	}
+	var ring int
+	switch {
+	case ringName != "":
+		ring, err = env.findTLSKeyring(ringName, !dry)
+	case o.Keyring != nil:
+		ring = *o.Keyring
+	default:
+		ring, err = env.findTLSKeyring(defaultTLSKeyring, !dry)
+	}
+	if err != nil {
+		return fmt.Errorf("inserting the TLS PSK: %w", err)
+	}
+	use := func(serial int) error {
+		o.Keyring, o.TLSKey = fabrics.Int(ring), fabrics.Int(serial)
+		return nil
+	}
+	if identity != "" {
+		if serial, err := env.Edge.SearchKey(ring, "psk", identity); err == nil {
+			return use(serial)
+		}
+	}
+	desc, payload := identity, k.Secret
+	if k.Hash == tlspsk.None || identity == "" {
+		d, err := tlspsk.Derive(k, tlspsk.Params{HostNQN: o.HostNQN, SubsysNQN: o.NQN, Version: 1})
+		if err != nil {
+			return usageErrorf("deriving the TLS PSK for host %s and subsystem %s: %w", o.HostNQN, o.NQN, err)
+		}
+		desc, payload = d.Identity, d.PSK
+	}
+	env.psk.mu.Lock()
+	defer env.psk.mu.Unlock()
+	if serial, ok := env.psk.done[desc]; ok {
+		return use(serial)
+	}
+	if dry {
+		if serial, err := env.Edge.SearchKey(ring, "psk", desc); err == nil {
+			return use(serial)
+		}
+		fmt.Fprintf(env.Stderr, "--dry-run: a connect would first insert the TLS PSK %q into keyring %08x and send its serial as tls_key\n", desc, ring)
+		return nil
+	}
+	serial, err := env.Edge.UpdateKey(ring, "psk", desc, payload)
+	if err != nil {
+		return fmt.Errorf("inserting the TLS PSK %q: %w", desc, err)
+	}
+	if env.psk.done == nil {
+		env.psk.done = map[string]int{}
+	}
+	env.psk.done[desc] = serial
+	return use(serial)
+}
+
+// pskConfigure adds the command line's PSK to each TLS connect of a
+// connect-all or connect -n, after config.json's settings (hook).
+func (env *Env) pskConfigure(hook func(*fabrics.Options) error) func(*fabrics.Options) error {
+	if env.psk.key == "" {
+		return hook
+	}
+	return func(o *fabrics.Options) error {
+		if hook != nil {
+			if err := hook(o); err != nil {
+				return err
+			}
+		}
+		if !o.TLS || o.Transport != "tcp" {
+			return nil
+		}
+		return env.importPSK(o, env.psk.key, "", "", false)
+	}
+}
+
+// pskTargets gives the discovery controllers that connect with --tls the
+// command line's PSK, derived for their NQN.
+func (env *Env) pskTargets(targets []nvmf.Target) error {
+	if env.psk.key == "" {
+		return nil
+	}
+	for i := range targets {
+		o := &targets[i].Options
+		if !o.TLS || o.Transport != "tcp" || targets[i].Device != "" {
+			continue
+		}
+		if err := env.importPSK(o, env.psk.key, "", "", false); err != nil {
+			return fmt.Errorf("%s: %w", o.Target(), err)
+		}
+	}
+	return nil
+}

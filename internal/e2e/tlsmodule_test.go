@@ -1,0 +1,140 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/gonvme/gonvme/keyring"
+)
+
+// TestTLSKeyringMissing: on 6.12 and 7.x with every NVMe module unloaded
+// there is no .nvme keyring; check-tls-key --insert and tls-key --import
+// load nvme-keyring, which creates it, and insert into it. The target is
+// torn down for this and set up again.
+func TestTLSKeyringMissing(t *testing.T) {
+	if _, err := keyring.Find(hostRoot(), "keyring", ".nvme"); err != nil {
+		t.Logf("kernel %s has no .nvme keyring (%v): TestTLSKeyCommands covers it", os.Getenv("GONVME_E2E_KERNEL"), err)
+		return
+	}
+	clean(t)
+	if err := target.Teardown(); err != nil {
+		t.Fatalf("tearing the target down: %v", err)
+	}
+	defer func() {
+		for _, m := range []string{"nvme-fabrics", "nvme-tcp", "nvme-rdma", "nvmet", "nvmet-tcp", "nvmet-rdma"} {
+			if out, err := exec.Command("modprobe", m).CombinedOutput(); err != nil {
+				t.Errorf("modprobe %s: %v %s", m, err, out)
+			}
+		}
+		if err := setupTarget(); err != nil {
+			t.Fatalf("setting the target up again: %v", err)
+		}
+	}()
+	for _, m := range []string{"nvme_tcp", "nvme_rdma", "nvmet_tcp", "nvmet_rdma", "nvme_fabrics", "nvmet", "nvme_core", "nvme_auth", "nvme_keyring"} {
+		if _, err := os.Stat("/sys/module/" + m); err != nil {
+			continue
+		}
+		if out, err := exec.Command("rmmod", m).CombinedOutput(); err != nil {
+			t.Fatalf("rmmod %s: %v %s", m, err, out)
+		}
+	}
+	if _, err := keyring.Find(hostRoot(), "keyring", ".nvme"); err == nil {
+		b, _ := os.ReadFile("/proc/keys")
+		t.Fatalf("the .nvme keyring is still there with nvme-keyring unloaded:\n%s", b)
+	}
+	r := gonvme(t, "tls-key", "--export")
+	if r.code != 1 || !strings.Contains(r.stderr, "no keyring \".nvme\"") {
+		t.Errorf("export without .nvme (which it does not create):\n%s", r)
+	}
+	r = gonvme(t, "check-tls-key", "-d", "NVMeTLSkey-1:01:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh+KfiaR:", "-n", tlsHost, "-c", tlsSubsys, "-i")
+	serial := insertedSerial(t, r)
+	if _, err := os.Stat("/sys/module/nvme_keyring"); err != nil {
+		t.Errorf("nvme-keyring is not loaded after check-tls-key --insert: %v", err)
+	}
+	ring, err := keyring.Find(hostRoot(), "keyring", ".nvme")
+	if err != nil {
+		t.Fatalf("no .nvme keyring after check-tls-key --insert: %v", err)
+	}
+	if id, err := keyring.Find(hostRoot(), "psk", "NVMe0R01 "+tlsHost+" "+tlsSubsys); err != nil || id != serial {
+		t.Errorf("the inserted key %08x is not in the new .nvme keyring %08x: %08x, %v", serial, ring, id, err)
+	}
+
+	// Again for an import, from a key file.
+	if out, err := exec.Command("rmmod", "nvme_keyring").CombinedOutput(); err != nil {
+		t.Fatalf("rmmod nvme_keyring: %v %s", err, out)
+	}
+	file := t.TempDir() + "/tls-keys"
+	os.WriteFile(file, []byte("NVMe1R01 "+tlsHost+" "+tlsSubsys+" NVMeTLSkey-1:01:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh+KfiaR:\n"), 0o600)
+	mustOK(t, gonvme(t, "tls-key", "--import", "-f", file), "tls-key --import without .nvme")
+	if _, err := keyring.Find(hostRoot(), "psk", "NVMe1R01 "+tlsHost+" "+tlsSubsys); err != nil {
+		t.Errorf("the imported key is not in the new .nvme keyring: %v", err)
+	}
+}
+
+// TestTLSWithoutTLSModule: on 6.12 and 7.x, with the tls module unloaded
+// and the kernel unable to load it (its modprobe helper pointed nowhere),
+// connect --tls fails and names the module to load. 6.1 has no NVMe/TCP
+// TLS at all: connect --tls is refused there saying so, nothing written.
+func TestTLSWithoutTLSModule(t *testing.T) {
+	clean(t)
+	if opts, _ := os.ReadFile("/dev/nvme-fabrics"); !strings.Contains(string(opts), "tls") {
+		r := gonvme(t, "connect", "-t", "tcp", "-a", tcpAddr, "-s", tlsSvc, "-n", nqnTLS, "--tls")
+		if r.code != 2 || !strings.Contains(r.stderr, "this kernel has no NVMe/TCP TLS") {
+			t.Errorf("connect --tls on kernel %s:\n%s", os.Getenv("GONVME_E2E_KERNEL"), r)
+		}
+		return
+	}
+	tlsTarget(t)
+	startTLSHD(t, ".nvme")
+	mustOK(t, gonvme(t, "gen-tls-key", "-s", tlsSecret, "-n", tlsHost, "-c", nqnTLS, "-i"), "gen-tls-key --insert")
+
+	const helper = "/proc/sys/kernel/modprobe"
+	old, err := os.ReadFile(helper)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(helper, []byte("/nonexistent/modprobe\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		os.WriteFile(helper, old, 0o644)
+		if out, err := exec.Command("modprobe", "tls").CombinedOutput(); err != nil {
+			t.Errorf("modprobe tls: %v %s", err, out)
+		}
+	}()
+	// Hidden from modprobe too, which gonvme runs itself.
+	var uts unix.Utsname
+	unix.Uname(&uts)
+	ko := "/lib/modules/" + unix.ByteSliceToString(uts.Release[:]) + "/kernel/net/tls/tls.ko"
+	if err := os.Rename(ko, ko+".hidden"); err != nil {
+		t.Fatalf("hiding the tls module: %v", err)
+	}
+	defer os.Rename(ko+".hidden", ko)
+	var out []byte
+	for i := 0; i < 50; i++ {
+		if out, err = exec.Command("rmmod", "tls").CombinedOutput(); err == nil {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if err != nil {
+		t.Fatalf("rmmod tls: %v %s", err, out)
+	}
+	r := gonvme(t, "connect", "-t", "tcp", "-a", tcpAddr, "-s", tlsSvc, "-n", nqnTLS, "-q", tlsHost, "--tls")
+	t.Logf("connect --tls without the tls module:\n%s", r)
+	if r.code != 1 || !strings.Contains(r.stderr, "TLS layer is not loaded") || !strings.Contains(r.stderr, "'modprobe tls' failed") ||
+		!strings.Contains(r.stderr, "nothing was written") {
+		t.Errorf("connect --tls without the tls module: want exit 1 naming 'modprobe tls':\n%s", r)
+	}
+	if cs := controllers(t); len(cs) != 0 {
+		t.Errorf("connect --tls without the tls module left controllers %+v", cs)
+		disconnectAllKernel()
+	}
+}
