@@ -54,7 +54,7 @@ var Flags = []Flag{
 	{"fast_io_fail_tmo", "F", FlagInt, "fast I/O fail timeout in seconds", setInt(func(o *fabrics.Options) **int { return &o.FastIOFailTmo })},
 	{"tos", "T", FlagInt, "type of service", setInt(func(o *fabrics.Options) **int { return &o.Tos })},
 	{"keyring", "", FlagInt, "keyring for TLS keys", setInt(func(o *fabrics.Options) **int { return &o.Keyring })},
-	{"tls-key", "", FlagInt, "TLS key serial", setInt(func(o *fabrics.Options) **int { return &o.TLSKey })},
+	{"tls-key", "", FlagInt, "TLS key: a key serial, or on the command line a PSK in interchange form (NVMeTLSkey-1:xx:...:) to insert first", setInt(func(o *fabrics.Options) **int { return &o.TLSKey })},
 	{"duplicate-connect", "D", FlagBool, "allow a second connection to the same subsystem and address", func(o *fabrics.Options, _ string, _ int) { o.DuplicateConnect = true }},
 	{"disable-sqflow", "d", FlagBool, "disable submission queue flow control", func(o *fabrics.Options, _ string, _ int) { o.DisableSQFlow = true }},
 	{"hdr-digest", "g", FlagBool, "enable header digest (tcp only)", func(o *fabrics.Options, _ string, _ int) { o.HdrDigest = true }},

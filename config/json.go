@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/gonvme/gonvme/hostfs"
+	"github.com/gonvme/gonvme/internal/tlspsk"
 	"github.com/gonvme/gonvme/nqn"
 	"github.com/gonvme/gonvme/optstring"
 )
@@ -49,6 +50,9 @@ type Port struct {
 	// description) and the TLS PSK in it (by identity) to connect with.
 	Keyring        string // keyring
 	TLSKeyIdentity string // tls_key_identity
+	// TLSKey is a PSK in interchange form that a TLS connect inserts into
+	// the keyring first, as libnvme does (see the CLI's importPSK).
+	TLSKey string // tls_key
 
 	NrIOQueues     *int // nr_io_queues
 	NrWriteQueues  *int // nr_write_queues
@@ -207,17 +211,28 @@ func (w *walker) port(n *node, path string) Port {
 	if p.Transport == "" {
 		w.fail(n, path, `missing "transport"`)
 	}
-	if v := o.vals["tls_key"]; v != nil {
-		w.fail(v, path+".tls_key", tlsKeyReason)
-	}
+	p.TLSKey = w.psk(o, path, "tls_key")
 	return p
 }
 
-// tlsKeyReason refuses a port's tls_key: a PSK in interchange form that
-// libnvme imports into the kernel keyring before connecting, which gonvme
-// does not do.
-const tlsKeyReason = "is a TLS PSK for libnvme to import into the kernel keyring, which gonvme does not do: " +
-	"import it first ('nvme tls-key --import') and name it with \"tls_key_identity\" instead"
+// psk reads a TLS PSK in interchange form; the reason it is refused never
+// quotes it.
+func (w *walker) psk(o *object, path, key string) string {
+	v := o.vals[key]
+	if v == nil {
+		return ""
+	}
+	s, ok := v.value.(string)
+	if !ok {
+		w.fail(v, path+"."+key, "must be a string, not "+v.kind())
+		return ""
+	}
+	if _, err := tlspsk.Parse(s); err != nil {
+		w.fail(v, path+"."+key, fmt.Sprintf("must be a TLS PSK in interchange form (NVMeTLSkey-1:xx:<base64>:): %v", err))
+		return ""
+	}
+	return s
+}
 
 // maxKeyDescription is the kernel's limit on a key description.
 const maxKeyDescription = 4095

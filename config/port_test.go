@@ -54,9 +54,16 @@ func TestParseJSONConfigKeyService(t *testing.T) {
 			t.Errorf("%s %s: err = %v, want it refused", key, val, err)
 		}
 	}
-	_, err = ParseJSONConfig([]byte(`[{"hostnqn":"`+hostA+`","subsystems":[{"nqn":"`+subA+`","ports":[{"transport":"tcp","tls_key":"x"}]}]}]`), "c.json")
-	if err == nil || !strings.Contains(err.Error(), "tls_key_identity") {
-		t.Errorf("tls_key: %v, want a pointer to tls_key_identity", err)
+	const psk = "NVMeTLSkey-1:01:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh+KfiaR:"
+	for _, bad := range []string{"x", strings.Replace(psk, "AAEC", "AAED", 1), "NVMeTLSkey-0" + psk[12:]} {
+		_, err = ParseJSONConfig([]byte(`[{"hostnqn":"`+hostA+`","subsystems":[{"nqn":"`+subA+`","ports":[{"transport":"tcp","tls_key":"`+bad+`"}]}]}]`), "c.json")
+		if err == nil || !strings.Contains(err.Error(), "interchange form") || (len(bad) > 20 && strings.Contains(err.Error(), bad[16:])) {
+			t.Errorf("tls_key %q: %v, want it refused without being quoted", bad, err)
+		}
+	}
+	hosts, err = ParseJSONConfig([]byte(`[{"hostnqn":"`+hostA+`","subsystems":[{"nqn":"`+subA+`","ports":[{"transport":"tcp","tls_key":"`+psk+`"}]}]}]`), "c.json")
+	if err != nil || hosts[0].Subsystems[0].Ports[0].TLSKey != psk {
+		t.Errorf("tls_key: %v, %+v", err, hosts)
 	}
 }
 

@@ -85,7 +85,7 @@ type Env struct {
 	ids         map[[2]string]nqn.Identity // resolved once per run, see identity
 	json        *jsonConfig                // config.json, once read
 	stop        context.CancelFunc         // of the context Interrupts made
-	psk         pskImport                  // --tls-key given as a PSK, see tlsimport.go
+	psk         *pskImport                 // --tls-key given as a PSK, see tlsimport.go
 }
 
 // interruptible returns the context the commands that change kernel state
@@ -120,6 +120,7 @@ func Run(env Env, args []string) int {
 	if env.Edge == nil {
 		env.Edge = nvmf.NewEdge(env.FS)
 	}
+	env.psk = &pskImport{}
 	defer func() {
 		if env.stop != nil {
 			env.stop()

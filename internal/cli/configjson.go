@@ -72,7 +72,8 @@ func checkPort(subnqn string, p config.Port) error {
 // tls_key_identity are looked up as libnvme does: the keyring by its
 // description (.nvme when only an identity is given), the PSK by its
 // identity in that keyring; the serials go to the kernel as keyring= and
-// tls_key=. A TLS key given on the command line wins.
+// tls_key=. A port's tls_key (a PSK) is inserted first (importPSK). A TLS
+// key given on the command line wins.
 func (env *Env) configure(path string) func(*fabrics.Options) error {
 	hosts := env.jsonHosts(path).hosts
 	if len(hosts) == 0 {
@@ -83,7 +84,17 @@ func (env *Env) configure(path string) func(*fabrics.Options) error {
 		if err := withSecretFiles(nil, o); err != nil {
 			return fmt.Errorf("config.json: %w", err)
 		}
-		if p == nil || !o.TLS || o.TLSKey != nil || (p.Keyring == "" && p.TLSKeyIdentity == "") {
+		if p == nil || !o.TLS || o.TLSKey != nil || env.psk.key != "" || (p.Keyring == "" && p.TLSKeyIdentity == "" && p.TLSKey == "") {
+			return nil
+		}
+		if p.TLSKey != "" {
+			if env.psk.deferPort {
+				env.psk.port = p
+				return nil
+			}
+			if err := env.importPSK(o, p.TLSKey, p.TLSKeyIdentity, p.Keyring, false); err != nil {
+				return fmt.Errorf("%s: %w", p.Where, err)
+			}
 			return nil
 		}
 		if err := env.portKeys(o, *p); err != nil {

@@ -77,37 +77,30 @@ func (env *Env) connectOne(c *cli.Context, o fabrics.Options, format string) (fu
 	if len(cfg.errs) > 0 {
 		return nil, usageErrorf("%w\n  nothing was connected: fix the configuration, or leave it out with -J none", errors.Join(cfg.errs...))
 	}
+	// A port's tls_key is inserted after the checks and the root test.
+	env.psk.deferPort = true
 	if configure := env.configure(c.String("config")); configure != nil {
 		if err := configure(&o); err != nil {
 			return nil, err
 		}
 	}
+	env.psk.deferPort = false
 	o = nvmf.IOOptions(o)
 	v, err := o.Check()
 	if err != nil {
 		return nil, &usageError{err}
 	}
 	if c.Bool("dry-run") {
-		if env.psk.key != "" {
-			if err := env.importPSK(&o, env.psk.key, c.String("tls-key-identity"), "", true); err != nil {
-				return nil, err
-			}
-			if v, err = o.Check(); err != nil {
-				return nil, &usageError{err}
-			}
+		if v, err = env.importPSKs(c, o, v, true); err != nil {
+			return nil, err
 		}
 		return nil, env.dryRunConnect(v)
 	}
 	return func() error {
-		if env.psk.key != "" {
-			if err := env.importPSK(&o, env.psk.key, c.String("tls-key-identity"), "", false); err != nil {
-				return err
-			}
-			if v, err = o.Check(); err != nil {
-				return &usageError{err}
-			}
+		if v, err = env.importPSKs(c, o, v, false); err != nil {
+			return err
 		}
-		if err := env.requireTLSModule(o); err != nil {
+		if err := env.requireTLSModule(v.Options()); err != nil {
 			return err
 		}
 		return env.connect(c, v, format)

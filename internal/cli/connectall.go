@@ -56,7 +56,7 @@ func (env *Env) connectAll(c *cli.Context, format string, targets []nvmf.Target,
 		Persistent: c.Bool("persistent"),
 		Force:      c.Bool("force"),
 		Template:   base,
-		Configure:  env.configure(c.String("config")),
+		Configure:  env.pskConfigure(env.configure(c.String("config"))),
 	})
 	if err != nil {
 		return err

@@ -5,6 +5,9 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/urfave/cli/v2"
+
+	"github.com/gonvme/gonvme/config"
 	"github.com/gonvme/gonvme/fabrics"
 	"github.com/gonvme/gonvme/internal/tlspsk"
 	"github.com/gonvme/gonvme/nvmf"
@@ -17,6 +20,35 @@ type pskImport struct {
 	key  string
 	mu   sync.Mutex
 	done map[string]int // identity → serial
+	// deferPort makes the configure hook keep a port's tls_key in port
+	// for connect to insert after its checks (importPSKs).
+	deferPort bool
+	port      *config.Port
+}
+
+// importPSKs inserts connect's PSK, the command line's or else its
+// config.json port's, after the options passed their checks, and checks
+// them again with the serials (v is the checked o).
+func (env *Env) importPSKs(c *cli.Context, o fabrics.Options, v fabrics.Validated, dry bool) (fabrics.Validated, error) {
+	var err error
+	switch {
+	case env.psk.key != "":
+		err = env.importPSK(&o, env.psk.key, c.String("tls-key-identity"), "", dry)
+	case env.psk.port != nil && o.TLSKey == nil:
+		p := env.psk.port
+		if err = env.importPSK(&o, p.TLSKey, p.TLSKeyIdentity, p.Keyring, dry); err != nil {
+			err = fmt.Errorf("%s: %w", p.Where, err)
+		}
+	default:
+		return v, nil
+	}
+	if err != nil {
+		return v, err
+	}
+	if v, err = o.Check(); err != nil {
+		return v, &usageError{err}
+	}
+	return v, nil
 }
 
 // pskFromFlag takes --tls-key out of lookup when its value is a PSK in
