@@ -79,11 +79,19 @@ func (env *Env) pskFromFlag(lookup func(string) (string, bool)) (func(string) (s
 // otherwise the PSK is inserted as it is under identity. ringName (a
 // config.json port's keyring), else o.Keyring, else .nvme (created when
 // missing) is the keyring. With dry, nothing is inserted: a key already
-// there is used, else a note says what a connect would insert.
+// there is used, else a note says what a connect would insert. A kernel
+// without the tls_key option is refused before anything is done.
 func (env *Env) importPSK(o *fabrics.Options, psk, identity, ringName string, dry bool) error {
 	k, err := tlspsk.Parse(psk)
 	if err != nil {
 		return usageErrorf("tls_key: not a valid PSK in interchange form: %w", err)
+	}
+	sup, err := env.Edge.Kernel.Probe()
+	if err != nil {
+		return err
+	}
+	if sup != nil && !sup["tls_key"] {
+		return &usageError{fmt.Errorf("a TLS PSK to insert: %w; nothing was inserted or written", &fabrics.UnsupportedError{Option: "tls_key"})}
 	}
 	var ring int
 	switch {

@@ -100,3 +100,17 @@ func TestConfigJSONTLSKey(t *testing.T) {
 		t.Errorf("config.json's tls_key: %v, keys %v, writes %q", r, f.Keys, w)
 	}
 }
+
+// 6.1 has no NVMe/TCP TLS: a PSK is refused before any keyring is looked
+// for or module loaded.
+func TestTLSKeyPSKOn61(t *testing.T) {
+	f := nvmftest.New(t, nvmftest.Empty)
+	r := runWith(t, f, func(env *Env) {
+		env.LoadModule = func(m string) error { t.Errorf("loaded %s", m); return nil }
+	}, pskConnect("--tls-key", tlsKey32)...)
+	noPSKShown(t, r)
+	if r.code != 2 || !strings.Contains(r.stderr, "this kernel has no NVMe/TCP TLS") || len(f.Keys) != 0 {
+		t.Errorf("connect --tls --tls-key PSK on 6.1: %v", r)
+	}
+	noWrites(t, f)
+}
