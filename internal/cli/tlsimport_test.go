@@ -88,6 +88,11 @@ func TestConfigJSONTLSKey(t *testing.T) {
 	f := pskKernel(t)
 	f.WriteFile(t, "/etc/nvme/config.json", `[{"hostnqn":"`+tlsHost+`","subsystems":[{"nqn":"`+tlsSubsys+`","ports":[`+
 		`{"transport":"tcp","traddr":"`+tcpAddr+`","tls":true,"tls_key":"`+tlsKey32+`"}]}]}]`)
+	// Options the checks refuse: exit 2, nothing inserted.
+	if r := run(t, f, "connect", "-t", "tcp", "-a", tcpAddr, "-n", tlsSubsys, "--queue-size", "1"); r.code != 2 || len(f.Keys) != 0 {
+		t.Errorf("a refused connect with config.json's tls_key: %v, keys %v", r, f.Keys)
+	}
+	noWrites(t, f)
 	r := run(t, f, "connect", "-t", "tcp", "-a", tcpAddr, "-n", tlsSubsys, "--dry-run")
 	noPSKShown(t, r)
 	if r.code != 0 || len(f.Keys) != 0 || !strings.Contains(r.stderr, tlsID1) {
