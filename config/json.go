@@ -10,9 +10,9 @@ import (
 	"strings"
 
 	"github.com/gonvme/gonvme/hostfs"
-	"github.com/gonvme/gonvme/internal/tlspsk"
 	"github.com/gonvme/gonvme/nqn"
 	"github.com/gonvme/gonvme/optstring"
+	"github.com/gonvme/gonvme/tlspsk"
 )
 
 // JSONConfigPath is libnvme's configuration of hosts, subsystems and ports.

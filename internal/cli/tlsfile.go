@@ -9,8 +9,8 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/gonvme/gonvme/internal/tlspsk"
 	"github.com/gonvme/gonvme/keyring"
+	"github.com/gonvme/gonvme/tlspsk"
 )
 
 func tlsKeyCommand(env *Env) *cli.Command {

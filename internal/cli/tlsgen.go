@@ -10,8 +10,8 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/gonvme/gonvme/internal/tlspsk"
 	"github.com/gonvme/gonvme/nqn"
+	"github.com/gonvme/gonvme/tlspsk"
 )
 
 // The flags gen-tls-key and check-tls-key share, as nvme-cli 2.16 names

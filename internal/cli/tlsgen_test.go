@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gonvme/gonvme/internal/tlspsk"
 	"github.com/gonvme/gonvme/nvmftest"
+	"github.com/gonvme/gonvme/tlspsk"
 )
 
 // Expected outputs are nvme-cli 2.16's for the same arguments (its

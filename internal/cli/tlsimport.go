@@ -9,8 +9,8 @@ import (
 
 	"github.com/gonvme/gonvme/config"
 	"github.com/gonvme/gonvme/fabrics"
-	"github.com/gonvme/gonvme/internal/tlspsk"
 	"github.com/gonvme/gonvme/nvmf"
+	"github.com/gonvme/gonvme/tlspsk"
 )
 
 // pskImport is a --tls-key given as a PSK in interchange form, inserted
