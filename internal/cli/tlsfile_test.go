@@ -58,7 +58,7 @@ func runKeys(t *testing.T, f *nvmftest.Fake, args ...string) result {
 // nvmeCLIExport is nvme-cli 2.16's 'tls-key --export' of four keys (see
 // internal/tlspsk's TestKeyFileOfNVMeCLI).
 func nvmeCLIExport(t *testing.T) string {
-	b, err := os.ReadFile("../tlspsk/testdata/tls-keys-2.16")
+	b, err := os.ReadFile("../../tlspsk/testdata/tls-keys-2.16")
 	if err != nil {
 		t.Fatal(err)
 	}
