@@ -126,7 +126,9 @@ type Attachment struct {
 // (paths connected already count), under the attach lock (Lock), and
 // waits until its namespaces have devices. It fails when no path could be
 // connected; a report with some failed paths and a working volume is not
-// an error (see Report.Failed).
+// an error (see Report.Failed). When ctx is done, no new connect starts;
+// the controllers already connected stay and are in the returned report,
+// so the caller can keep or Detach them: none is left untracked.
 func (e *Edge) Attach(ctx context.Context, o AttachOptions) (*Attachment, error) {
 	unlock, err := e.Lock(ctx)
 	if err != nil {
