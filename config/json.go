@@ -218,13 +218,8 @@ func (w *walker) port(n *node, path string) Port {
 // psk reads a TLS PSK in interchange form; the reason it is refused never
 // quotes it.
 func (w *walker) psk(o *object, path, key string) string {
-	v := o.vals[key]
+	s, v := w.rawString(o, path, key)
 	if v == nil {
-		return ""
-	}
-	s, ok := v.value.(string)
-	if !ok {
-		w.fail(v, path+"."+key, "must be a string, not "+v.kind())
 		return ""
 	}
 	if _, err := tlspsk.Parse(s); err != nil {
@@ -259,14 +254,12 @@ func (w *walker) keyDesc(o *object, path, key string) string {
 
 // nqn reads a required NQN key of the object n.
 func (w *walker) nqn(n *node, o *object, path, key string) string {
-	v := o.vals[key]
-	if v == nil {
+	if o.vals[key] == nil {
 		w.fail(n, path, fmt.Sprintf("missing %q", key))
 		return ""
 	}
-	s, ok := v.value.(string)
-	if !ok {
-		w.fail(v, path+"."+key, "must be a string, not "+v.kind())
+	s, v := w.rawString(o, path, key)
+	if v == nil {
 		return ""
 	}
 	if err := nqn.Validate(s); err != nil && w.err == nil {
@@ -275,16 +268,26 @@ func (w *walker) nqn(n *node, o *object, path, key string) string {
 	return s
 }
 
-// str reads an optional string key. secret allows '=' (base64 padding of
-// DH-HMAC-CHAP keys).
-func (w *walker) str(o *object, path, key string, secret bool) string {
+// rawString reads the string at key, with its node; nil when the key is
+// absent or, reported, holds another type.
+func (w *walker) rawString(o *object, path, key string) (string, *node) {
 	v := o.vals[key]
 	if v == nil {
-		return ""
+		return "", nil
 	}
 	s, ok := v.value.(string)
 	if !ok {
 		w.fail(v, path+"."+key, "must be a string, not "+v.kind())
+		return "", nil
+	}
+	return s, v
+}
+
+// str reads an optional string key. secret allows '=' (base64 padding of
+// DH-HMAC-CHAP keys).
+func (w *walker) str(o *object, path, key string, secret bool) string {
+	s, v := w.rawString(o, path, key)
+	if v == nil {
 		return ""
 	}
 	if reason := unsafeValue(s, secret); reason != "" {

@@ -3,10 +3,8 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"os"
-	"os/exec"
-	"strings"
 
+	"github.com/gonvme/gonvme/internal/kmod"
 	"github.com/gonvme/gonvme/keyring"
 )
 
@@ -73,26 +71,5 @@ func (env *Env) loadModule(name string) error {
 	if env.LoadModule != nil {
 		return env.LoadModule(name)
 	}
-	return modprobe(name)
-}
-
-// modprobe runs the system's modprobe, as the kernel's own request_module
-// does.
-func modprobe(module string) error {
-	path := "/sbin/modprobe"
-	if _, err := os.Stat(path); err != nil {
-		p, err := exec.LookPath("modprobe")
-		if err != nil {
-			return fmt.Errorf("no modprobe (kmod) found: %w", err)
-		}
-		path = p
-	}
-	out, err := exec.Command(path, module).CombinedOutput()
-	if err != nil {
-		if msg := strings.TrimSpace(string(out)); msg != "" {
-			return fmt.Errorf("%s: %w", msg, err)
-		}
-		return err
-	}
-	return nil
+	return kmod.Load(name)
 }

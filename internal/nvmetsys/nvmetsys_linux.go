@@ -6,9 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
-	"strings"
 	"syscall"
+
+	"github.com/gonvme/gonvme/internal/kmod"
 )
 
 const configfsMagic = 0x62656570
@@ -28,22 +28,7 @@ func mountConfigfs() error {
 	return nil
 }
 
-func modprobe(module string) error {
-	path := "/sbin/modprobe"
-	if _, err := os.Stat(path); err != nil {
-		if p, err := exec.LookPath("modprobe"); err == nil {
-			path = p
-		}
-	}
-	out, err := exec.Command(path, module).CombinedOutput()
-	if err != nil {
-		if msg := strings.TrimSpace(string(out)); msg != "" {
-			return fmt.Errorf("%s: %w", msg, err)
-		}
-		return err
-	}
-	return nil
-}
+func modprobe(module string) error { return kmod.Load(module) }
 
 // checkNotHeld opens a block device exclusively, which fails with EBUSY
 // while it is mounted or held by another driver.
