@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -52,7 +53,7 @@ func TestAttachWaitDetach(t *testing.T) {
 	if want := []string{"nvme0n1", "nvme0n2"}; !slices.Equal(names, want) {
 		t.Fatalf("namespaces %v, want %v", names, want)
 	}
-	if w := f.Kernel.Writes(); len(w) != 2 || !contains(w[1], "ctrl_loss_tmo=-1") || !contains(w[1], "fast_io_fail_tmo=30") {
+	if w := f.Kernel.Writes(); len(w) != 2 || !strings.Contains(w[1], "ctrl_loss_tmo=-1") || !strings.Contains(w[1], "fast_io_fail_tmo=30") {
 		t.Errorf("writes %v: want a discovery and one I/O connect with the pod timeouts", w)
 	}
 	topo, err := f.Edge.Topology(ctx)
@@ -220,11 +221,11 @@ func TestInUse(t *testing.T) {
 	if err := os.Symlink("/dev/nvme0n1", filepath.Join(fd, "3")); err != nil {
 		t.Fatal(err)
 	}
-	if r, _ := f.Edge.InUse("nvme0n1"); !contains(r, "open by process 4242") {
+	if r, _ := f.Edge.InUse("nvme0n1"); !strings.Contains(r, "open by process 4242") {
 		t.Errorf("open namespace: %q", r)
 	}
 	f.WriteFile(t, "/sys/block/nvme0n2/holders/dm-0/dev", "253:0")
-	if r, _ := f.Edge.InUse("nvme0n2"); !contains(r, "held by dm-0") {
+	if r, _ := f.Edge.InUse("nvme0n2"); !strings.Contains(r, "held by dm-0") {
 		t.Errorf("held namespace: %q", r)
 	}
 	if _, err := f.Edge.Detach(background, "toto"); !errors.Is(err, nvmf.ErrInUse) {
@@ -249,39 +250,4 @@ func TestLockSerializes(t *testing.T) {
 		t.Fatalf("lock after release: %v", err)
 	}
 	unlock2()
-}
-
-func contains(s, sub string) bool {
-	return len(sub) == 0 || (len(s) >= len(sub) && indexOf(s, sub) >= 0)
-}
-
-func indexOf(s, sub string) int {
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if s[i:i+len(sub)] == sub {
-			return i
-		}
-	}
-	return -1
-}
-
-func TestRescan(t *testing.T) {
-	f := served(t, volume)
-	if _, err := f.Edge.Rescan(background, "toto"); !errors.Is(err, nvmf.ErrNoController) {
-		t.Errorf("rescan of an unattached volume: %v", err)
-	}
-	c, err := f.Edge.ConnectContext(background, identity(fabrics.Options{Transport: "tcp", Traddr: "127.0.0.1", Trsvcid: "4420", NQN: "toto"}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.Resize(t, "toto", 1, 4194304)
-	ns, err := f.Edge.Rescan(background, "toto")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(ns) != 2 || ns[0].Sectors != 4194304 {
-		t.Errorf("after rescan: %+v", ns)
-	}
-	if b, _ := os.ReadFile(f.FS.Path("/sys/class/nvme/" + c.Name + "/rescan_controller")); string(b) != "1" {
-		t.Errorf("rescan_controller got %q", b)
-	}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -216,7 +217,7 @@ func targetArgs(app *cli.App, args []string) []string {
 		name, _, hasValue := strings.Cut(strings.TrimLeft(args[start], "-"), "=")
 		start++
 		for _, f := range app.Flags {
-			if _, isBool := f.(*cli.BoolFlag); !isBool && !hasValue && containsStr(f.Names(), name) {
+			if _, isBool := f.(*cli.BoolFlag); !isBool && !hasValue && slices.Contains(f.Names(), name) {
 				start++
 			}
 		}

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/urfave/cli/v2"
 
@@ -103,7 +104,7 @@ func targetAllowCommand(env *Env, name string) *cli.Command {
 					if anyHost {
 						return fmt.Errorf("subsystem %s allows any host: the kernel takes allowed hosts only from subsystems made without --allow-any-host", a[0])
 					}
-					if containsStr(allowed, a[1]) {
+					if slices.Contains(allowed, a[1]) {
 						return fmt.Errorf("subsystem %s allows %s already", a[0], a[1])
 					}
 					if err := t.AllowHost(a[0], a[1]); err != nil {
@@ -112,7 +113,7 @@ func targetAllowCommand(env *Env, name string) *cli.Command {
 					out.did("allowed", "host", a[1]+" on "+a[0])
 					return nil
 				}
-				if !containsStr(allowed, a[1]) {
+				if !slices.Contains(allowed, a[1]) {
 					return fmt.Errorf("subsystem %s does not allow %s", a[0], a[1])
 				}
 				if err := t.DisallowHost(a[0], a[1]); err != nil {

@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"net"
+	"slices"
 	"strconv"
 
 	"github.com/urfave/cli/v2"
@@ -162,7 +163,7 @@ func targetExposeCommand(env *Env, name string) *cli.Command {
 				if err != nil {
 					return err
 				}
-				linked := containsStr(links, a[1])
+				linked := slices.Contains(links, a[1])
 				if name == "expose" {
 					if linked {
 						return fmt.Errorf("port %d exposes %s already", id, a[1])
@@ -183,15 +184,6 @@ func targetExposeCommand(env *Env, name string) *cli.Command {
 				return nil
 			}}),
 	}
-}
-
-func containsStr(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func targetReferralCommand(env *Env) *cli.Command {
@@ -225,7 +217,7 @@ func targetReferralCommand(env *Env) *cli.Command {
 						return fmt.Errorf("port %d %w (see 'gonvme target list')", id, errTargetMissing)
 					}
 					refs, _ := t.Referrals(id)
-					if containsStr(refs, a[1]) {
+					if slices.Contains(refs, a[1]) {
 						return fmt.Errorf("port %d has a referral %s already", id, a[1])
 					}
 					if err := t.AddReferral(id, a[1], addr, c.Int("portid")); err != nil {
@@ -247,7 +239,7 @@ func targetReferralCommand(env *Env) *cli.Command {
 						return &usageError{err}
 					}
 					refs, _ := t.Referrals(id)
-					if !containsStr(refs, a[1]) {
+					if !slices.Contains(refs, a[1]) {
 						return fmt.Errorf("port %d has no referral %s (see 'gonvme target list')", id, a[1])
 					}
 					if err := t.RemoveReferral(id, a[1]); err != nil {

@@ -7,11 +7,9 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -141,25 +139,8 @@ func TestMonitorManyLogChanges(t *testing.T) {
 	}
 	writeConf(t, "discovery.conf", fmt.Sprintf("--transport=rdma --traddr=%s --trsvcid=%s\n", rdmaAddr, manyAddr.Trsvcid))
 
-	logf, err := os.CreateTemp("", "monitor-log")
-	mustTarget(t, err)
-	defer os.Remove(logf.Name())
-	cmd := exec.Command(gonvmeBin(), "monitor", "--config=none", "--disconnect-stale")
-	cmd.Stderr = logf
-	mustTarget(t, cmd.Start())
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	defer func() {
-		if cmd.ProcessState == nil {
-			cmd.Process.Kill()
-			<-exited
-		}
-		if t.Failed() {
-			b, _ := os.ReadFile(logf.Name())
-			t.Logf("monitor log:\n%s", b)
-		}
-	}()
-	proc := fmt.Sprintf("/proc/%d/", cmd.Process.Pid)
+	mon := startMonitor(t, "--config=none", "--disconnect-stale")
+	proc := fmt.Sprintf("/proc/%d/", mon.cmd.Process.Pid)
 
 	waitPaths(t, "at start", 20*time.Second, offered()...)
 	before := waitSettled(t, "at start")
@@ -187,7 +168,7 @@ func TestMonitorManyLogChanges(t *testing.T) {
 		t.Errorf("discovery controllers %v; want the monitor's one", d)
 	}
 	fdsAfter, threadsAfter := countDir(t, proc+"fd"), countDir(t, proc+"task")
-	b, _ := os.ReadFile(logf.Name())
+	b, _ := os.ReadFile(mon.log)
 	t.Logf("%d changes in %v, settled after %v (%d connects, %d disconnects); goroutines %d -> %d, fds %d -> %d, threads %d -> %d",
 		manyChanges, changed.Round(time.Millisecond), settled.Round(time.Millisecond),
 		strings.Count(string(b), ": connected\n"), strings.Count(string(b), "disconnected: its path left"),
@@ -205,15 +186,7 @@ func TestMonitorManyLogChanges(t *testing.T) {
 		t.Errorf("threads grew from %d to %d", threads, threadsAfter)
 	}
 
-	mustTarget(t, cmd.Process.Signal(syscall.SIGTERM))
-	select {
-	case err := <-exited:
-		if err != nil {
-			t.Errorf("monitor after SIGTERM: %v", err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("the monitor did not stop within 10 s of SIGTERM")
-	}
+	mon.stop(t)
 }
 
 func fdNames(dir string) []string {

@@ -102,24 +102,7 @@ func TestMonitor(t *testing.T) {
 	mustTarget(t, target.Link(monRDMAPort, monNQN1))
 	writeConf(t, "discovery.conf", "--transport=rdma --traddr=169.254.99.1 --trsvcid=4439\n--transport=tcp --traddr=127.0.0.1 --trsvcid=4440\n")
 
-	logf, err := os.CreateTemp("", "monitor-log")
-	mustTarget(t, err)
-	defer os.Remove(logf.Name())
-	cmd := exec.Command(gonvmeBin(), "monitor", "--config=none", "--disconnect-stale")
-	cmd.Stderr = logf
-	mustTarget(t, cmd.Start())
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	defer func() {
-		if cmd.ProcessState == nil {
-			cmd.Process.Kill()
-			<-exited
-		}
-		if t.Failed() {
-			b, _ := os.ReadFile(logf.Name())
-			t.Logf("monitor log:\n%s", b)
-		}
-	}()
+	mon := startMonitor(t, "--config=none", "--disconnect-stale")
 
 	waitPaths(t, "at start", 20*time.Second, monPath(monRDMAPort, monNQN1))
 
@@ -171,7 +154,7 @@ func TestMonitor(t *testing.T) {
 
 	// SIGHUP without the TCP line: its discovery controller goes.
 	writeConf(t, "discovery.conf", "--transport=rdma --traddr=169.254.99.1 --trsvcid=4439\n")
-	mustTarget(t, cmd.Process.Signal(syscall.SIGHUP))
+	mustTarget(t, mon.cmd.Process.Signal(syscall.SIGHUP))
 	deadline := time.Now().Add(20 * time.Second)
 	for slices.Contains(discoveryControllers(t), "tcp traddr=127.0.0.1,trsvcid=4440") {
 		if time.Now().After(deadline) {
@@ -181,15 +164,7 @@ func TestMonitor(t *testing.T) {
 	}
 
 	// SIGTERM: the I/O controllers stay, the discovery controllers go.
-	mustTarget(t, cmd.Process.Signal(syscall.SIGTERM))
-	select {
-	case err := <-exited:
-		if err != nil {
-			t.Errorf("monitor after SIGTERM: %v", err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("the monitor did not stop within 10 s of SIGTERM")
-	}
+	mon.stop(t)
 	waitPaths(t, "after SIGTERM", time.Second, all...)
 	if d := discoveryControllers(t); len(d) != 0 {
 		t.Errorf("discovery controllers left after SIGTERM: %v", d)
@@ -210,4 +185,51 @@ func TestMonitor(t *testing.T) {
 	waitPaths(t, "after disconnect-all --unowned", time.Second, owned...)
 	mustOK(t, gonvme(t, "disconnect-all"), "disconnect-all")
 	waitPaths(t, "after disconnect-all", time.Second)
+}
+
+// monitorProc is a gonvme monitor a test started; its stderr goes to log.
+type monitorProc struct {
+	cmd    *exec.Cmd
+	exited chan error
+	log    string
+}
+
+// startMonitor starts gonvme monitor with args. At cleanup a monitor
+// still running is killed, and a failed test shows its log.
+func startMonitor(t *testing.T, args ...string) *monitorProc {
+	t.Helper()
+	logf, err := os.CreateTemp("", "monitor-log")
+	mustTarget(t, err)
+	defer logf.Close()
+	m := &monitorProc{cmd: exec.Command(gonvmeBin(), append([]string{"monitor"}, args...)...), exited: make(chan error, 1), log: logf.Name()}
+	m.cmd.Stderr = logf
+	mustTarget(t, m.cmd.Start())
+	go func() { m.exited <- m.cmd.Wait() }()
+	t.Cleanup(func() {
+		if m.cmd.ProcessState == nil {
+			m.cmd.Process.Kill()
+			<-m.exited
+		}
+		if t.Failed() {
+			b, _ := os.ReadFile(m.log)
+			t.Logf("monitor log:\n%s", b)
+		}
+		os.Remove(m.log)
+	})
+	return m
+}
+
+// stop sends SIGTERM and fails the test unless the monitor exits with
+// status 0 within 10 s.
+func (m *monitorProc) stop(t *testing.T) {
+	t.Helper()
+	mustTarget(t, m.cmd.Process.Signal(syscall.SIGTERM))
+	select {
+	case err := <-m.exited:
+		if err != nil {
+			t.Errorf("monitor after SIGTERM: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the monitor did not stop within 10 s of SIGTERM")
+	}
 }
