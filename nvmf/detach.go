@@ -115,7 +115,7 @@ func (e *Edge) Detach(ctx context.Context, nqn string) ([]DeleteResult, error) {
 		return nil, err
 	}
 	defer unlock()
-	t, err := e.Scan()
+	t, err := e.ScanView(topology.NamespacesView)
 	if err != nil {
 		return nil, err
 	}
@@ -128,20 +128,22 @@ func (e *Edge) Detach(ctx context.Context, nqn string) ([]DeleteResult, error) {
 	if len(names) == 0 {
 		return nil, nil
 	}
+	var nsNames []string
 	for _, ns := range SubsystemNamespaces(t, nqn) {
-		reason, err := e.InUse(ns.Name)
-		if err != nil {
-			return nil, err
-		}
-		if reason != "" {
-			return nil, &InUseError{Namespace: ns.Name, Reason: reason}
-		}
+		nsNames = append(nsNames, ns.Name)
+	}
+	ns, reason, err := e.inUse(nsNames)
+	if err != nil {
+		return nil, err
+	}
+	if reason != "" {
+		return nil, &InUseError{Namespace: ns, Reason: reason}
 	}
 	return e.deleteAll(ctx, names, DefaultDeleteWorkers)
 }
 
 // SubsystemNamespaces lists the namespace block devices of the subsystem
-// nqn in t (read with topology.Everything): its multipath namespaces, or
+// nqn in t (read with topology.Everything or NamespacesView): its multipath namespaces, or
 // the ones its controllers own when native multipath is off; by name.
 func SubsystemNamespaces(t *topology.Topology, nqn string) []topology.Namespace {
 	var out []topology.Namespace

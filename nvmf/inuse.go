@@ -15,23 +15,37 @@ import (
 // or a process with it open (/proc/PID/fd). Processes whose descriptors
 // cannot be read (another user's, without root) are not seen.
 func (e *Edge) InUse(name string) (string, error) {
-	devs, err := e.blockDevices(name)
-	if err != nil {
-		return "", err
-	}
-	for _, d := range devs {
-		if holders, _ := e.FS.ReadDir("/sys/block/" + name + d.sub + "/holders"); len(holders) > 0 {
-			return fmt.Sprintf("%s is held by %s", d.name, holders[0].Name()), nil
+	_, reason, err := e.inUse([]string{name})
+	return reason, err
+}
+
+// inUse finds one of the namespaces names in use, as InUse does, reading
+// the mounts and the processes' descriptors once for all of them. It
+// returns that namespace and the reason, or "" twice.
+func (e *Edge) inUse(names []string) (name, reason string, err error) {
+	var all []blockDev
+	for _, n := range names {
+		devs, err := e.blockDevices(n)
+		if err != nil {
+			return "", "", err
 		}
+		for _, d := range devs {
+			if holders, _ := e.FS.ReadDir("/sys/block/" + n + d.sub + "/holders"); len(holders) > 0 {
+				return n, fmt.Sprintf("%s is held by %s", d.name, holders[0].Name()), nil
+			}
+		}
+		all = append(all, devs...)
 	}
-	if r, err := e.mountedFrom(devs); r != "" || err != nil {
-		return r, err
+	if d, r, err := e.mountedFrom(all); r != "" || err != nil {
+		return d, r, err
 	}
-	return e.openBy(devs), nil
+	d, r := e.openBy(all)
+	return d, r, nil
 }
 
 // blockDev is a namespace block device or one of its partitions.
 type blockDev struct {
+	disk   string // the namespace, "nvme1n1"
 	name   string // "nvme1n1p2"
 	sub    string // "" for the disk, "/nvme1n1p2" for a partition
 	majmin string // "259:3"
@@ -42,7 +56,7 @@ func (e *Edge) blockDevices(name string) ([]blockDev, error) {
 	if err != nil {
 		return nil, fmt.Errorf("namespace %s: %w", name, err)
 	}
-	devs := []blockDev{{name: name, majmin: majmin}}
+	devs := []blockDev{{disk: name, name: name, majmin: majmin}}
 	entries, _ := e.FS.ReadDir("/sys/block/" + name)
 	for _, ent := range entries {
 		p := ent.Name()
@@ -50,20 +64,21 @@ func (e *Edge) blockDevices(name string) ([]blockDev, error) {
 			continue
 		}
 		if mm, err := e.FS.ReadAttr("/sys/block/" + name + "/" + p + "/dev"); err == nil {
-			devs = append(devs, blockDev{name: p, sub: "/" + p, majmin: mm})
+			devs = append(devs, blockDev{disk: name, name: p, sub: "/" + p, majmin: mm})
 		}
 	}
 	return devs, nil
 }
 
-// mountedFrom finds a mount of one of devs in /proc/self/mountinfo.
-func (e *Edge) mountedFrom(devs []blockDev) (string, error) {
+// mountedFrom finds a mount of one of devs in /proc/self/mountinfo and
+// returns its namespace and the reason.
+func (e *Edge) mountedFrom(devs []blockDev) (disk, reason string, err error) {
 	b, err := e.FS.ReadFile("/proc/self/mountinfo")
 	if err != nil {
 		if os.IsNotExist(err) {
-			return "", nil
+			return "", "", nil
 		}
-		return "", fmt.Errorf("reading the mounts: %w", err)
+		return "", "", fmt.Errorf("reading the mounts: %w", err)
 	}
 	sc := bufio.NewScanner(bytes.NewReader(b))
 	sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
@@ -74,11 +89,11 @@ func (e *Edge) mountedFrom(devs []blockDev) (string, error) {
 		}
 		for _, d := range devs {
 			if f[2] == d.majmin {
-				return fmt.Sprintf("%s is mounted on %s", d.name, unescapeMount(f[4])), nil
+				return d.disk, fmt.Sprintf("%s is mounted on %s", d.name, unescapeMount(f[4])), nil
 			}
 		}
 	}
-	return "", sc.Err()
+	return "", "", sc.Err()
 }
 
 // unescapeMount undoes mountinfo's octal escapes ("\040" for a space).
@@ -100,12 +115,13 @@ func unescapeMount(s string) string {
 	return b.String()
 }
 
-// openBy finds a process with one of devs open.
-func (e *Edge) openBy(devs []blockDev) string {
+// openBy finds a process with one of devs open and returns its namespace
+// and the reason.
+func (e *Edge) openBy(devs []blockDev) (disk, reason string) {
 	procs, _ := e.FS.ReadDir("/proc")
-	want := map[string]string{}
+	want := map[string]blockDev{}
 	for _, d := range devs {
-		want["/dev/"+d.name] = d.name
+		want["/dev/"+d.name] = d
 	}
 	for _, p := range procs {
 		pid := p.Name()
@@ -119,9 +135,9 @@ func (e *Edge) openBy(devs []blockDev) string {
 				continue
 			}
 			if d, ok := want[target]; ok {
-				return fmt.Sprintf("%s is open by process %s", d, pid)
+				return d.disk, fmt.Sprintf("%s is open by process %s", d.name, pid)
 			}
 		}
 	}
-	return ""
+	return "", ""
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"slices"
 	"time"
 
 	"github.com/gonvme/gonvme/topology"
@@ -29,28 +30,46 @@ func (e *Edge) WaitNamespaces(ctx context.Context, nqn string, o WaitOptions) ([
 		interval = 50 * time.Millisecond
 	}
 	want := max(o.Count, 1)
-	var last []topology.Namespace
+	seen := 0
 	for {
-		t, err := e.Scan()
+		names, err := e.namespacesWithDevices(nqn, o.NSID)
 		if err != nil {
 			return nil, err
 		}
-		last = last[:0]
-		for _, ns := range SubsystemNamespaces(t, nqn) {
-			if o.NSID != 0 && ns.NSID != o.NSID {
-				continue
+		if seen = len(names); seen >= want {
+			// The polls read names only; the answer has the attributes.
+			t, err := e.Scan()
+			if err != nil {
+				return nil, err
 			}
-			if _, err := os.Stat(e.FS.Path("/dev/" + ns.Name)); err == nil {
-				last = append(last, ns)
-			}
-		}
-		if len(last) >= want {
-			return last, nil
+			return slices.DeleteFunc(SubsystemNamespaces(t, nqn), func(ns topology.Namespace) bool { return !names[ns.Name] }), nil
 		}
 		select {
 		case <-ctx.Done():
-			return nil, fmt.Errorf("waiting for %d namespace(s) of %s: %d with a device so far: %w", want, nqn, len(last), ctx.Err())
+			return nil, fmt.Errorf("waiting for %d namespace(s) of %s: %d with a device so far: %w", want, nqn, seen, ctx.Err())
 		case <-time.After(interval):
 		}
 	}
+}
+
+// namespacesWithDevices names the namespaces of the subsystem nqn (only
+// nsid's, unless 0) whose device node is in /dev, from a NamespacesView
+// scan.
+func (e *Edge) namespacesWithDevices(nqn string, nsid uint32) (map[string]bool, error) {
+	t, err := e.ScanView(topology.NamespacesView)
+	if err != nil {
+		return nil, err
+	}
+	names := map[string]bool{}
+	for _, ns := range SubsystemNamespaces(t, nqn) {
+		if nsid != 0 {
+			if n, err := topology.ReadNamespace(e.FS, ns.Name); err != nil || n.NSID != nsid {
+				continue
+			}
+		}
+		if _, err := os.Stat(e.FS.Path("/dev/" + ns.Name)); err == nil {
+			names[ns.Name] = true
+		}
+	}
+	return names, nil
 }
