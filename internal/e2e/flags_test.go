@@ -160,17 +160,21 @@ func equalMaps(a, b map[string]string) bool {
 // subsystem with NQN nqn.
 func namespaceOf(t *testing.T, nqn string) string {
 	t.Helper()
-	subs, _ := filepath.Glob("/sys/class/nvme-subsystem/nvme-subsys*")
-	for _, s := range subs {
-		if readAttr(s, "subsysnqn") != nqn {
-			continue
+	// The kernel scans namespaces after the connect has returned, so the
+	// block device may appear a moment later: wait up to five seconds.
+	for i := 0; i < 100; i++ {
+		subs, _ := filepath.Glob("/sys/class/nvme-subsystem/nvme-subsys*")
+		for _, s := range subs {
+			if readAttr(s, "subsysnqn") != nqn {
+				continue
+			}
+			if ns, _ := filepath.Glob(filepath.Join(s, "nvme*n*")); len(ns) > 0 {
+				return filepath.Base(ns[0])
+			}
 		}
-		ns, _ := filepath.Glob(filepath.Join(s, "nvme*n*"))
-		if len(ns) > 0 {
-			return filepath.Base(ns[0])
-		}
+		time.Sleep(50 * time.Millisecond)
 	}
-	t.Fatalf("no namespace device for %s", nqn)
+	t.Fatalf("no namespace device for %s after 5 s", nqn)
 	return ""
 }
 
