@@ -91,6 +91,8 @@ func TestConnectListDisconnect(t *testing.T) {
 		t.Errorf("connect printed %q, controller is %s", r.stdout, c.Name)
 	}
 
+	// Both tools must see the namespace the kernel scans after the connect.
+	settleNamespaces(t, 2) // A has two
 	for _, args := range [][]string{{"list", "-o", "json"}, {"list-subsys", "-o", "json"}} {
 		g, n := gonvme(t, args...), nvmecli(t, args...)
 		mustOK(t, g, "gonvme "+strings.Join(args, " "))

@@ -64,7 +64,7 @@ func TestCompatSuiteNVMe(t *testing.T) {
 	} {
 		mustOK(t, gonvmeAs(t, version, append([]string{"connect"}, c...)...), "gonvme connect")
 	}
-	settleNamespaces(t)
+	settleNamespaces(t, 4) // A's two and B's two
 	views := [][]string{
 		{"list"}, {"list", "-o", "json"}, {"list", "-v"}, {"list", "-v", "-o", "json"},
 		{"list-subsys"}, {"list-subsys", "-o", "json"}, {"list-subsys", "-v"}, {"list-subsys", "-v", "-o", "json"},
@@ -111,30 +111,31 @@ func firstNamespace(t *testing.T) string {
 	return ""
 }
 
-// settleNamespaces waits (up to 5 s) until every namespace block device
-// the kernel lists has its size and its device nodes: the kernel scans a
-// new controller's namespaces after connect returns, and a list in the
-// middle of that scan sees a namespace half made.
-func settleNamespaces(t *testing.T) {
+// settleNamespaces waits (up to 5 s) until the kernel lists at least want
+// namespace block devices and each has its size and its device nodes: the
+// kernel scans a new controller's namespaces after connect returns, and a
+// list in the middle of that scan sees a namespace missing or half made.
+func settleNamespaces(t *testing.T, want int) {
 	t.Helper()
 	for i := 0; i < 100; i++ {
-		ready := true
+		ready, have := true, 0
 		ents, _ := os.ReadDir("/sys/block")
 		for _, e := range ents {
 			inst, ns, ok := topology.SplitNamespaceName(e.Name())
 			if !ok {
 				continue
 			}
+			have++
 			_, errBlk := os.Stat("/dev/" + e.Name())
 			_, errGen := os.Stat(fmt.Sprintf("/dev/ng%dn%d", inst, ns))
 			if readAttr("/sys/block/"+e.Name(), "size") == "0" || errBlk != nil || errGen != nil {
 				ready = false
 			}
 		}
-		if ready {
+		if ready && have >= want {
 			return
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	t.Fatal("the namespaces did not settle within 5 s")
+	t.Fatalf("the namespaces did not settle within 5 s (want %d)", want)
 }
