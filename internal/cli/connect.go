@@ -103,6 +103,9 @@ func (env *Env) connectOne(c *cli.Context, o fabrics.Options, format string) (fu
 		if err := env.requireTLSModule(v.Options()); err != nil {
 			return err
 		}
+		if err := env.requireTLSCipher(v.Options()); err != nil {
+			return err
+		}
 		return env.connect(c, v, format)
 	}, nil
 }

@@ -73,6 +73,8 @@ func (env *Env) explain(err error, o fabrics.Options) error {
 	}
 	if note := env.tlsModuleNote(err, o); note != "" {
 		notes = append(notes, note)
+	} else if note := env.tlsCipherNote(err, o); note != "" {
+		notes = append(notes, note)
 	} else if note := tlsNote(err, o, lines); note != "" {
 		notes = append(notes, note)
 	}

@@ -138,3 +138,90 @@ func TestTLSWithoutTLSModule(t *testing.T) {
 		disconnectAllKernel()
 	}
 }
+
+// TestTLSWithoutCipher: on 6.12 and 7.x, with nothing providing gcm(aes)
+// (aesni_intel and gcm unloaded, their modules hidden, the kernel's
+// modprobe helper pointed nowhere), connect --tls is refused before
+// anything is written, naming the cipher and the modules; with the modules
+// back, the same connect goes through.
+func TestTLSWithoutCipher(t *testing.T) {
+	clean(t)
+	if opts, _ := os.ReadFile("/dev/nvme-fabrics"); !strings.Contains(string(opts), "tls") {
+		t.Skip("this kernel has no NVMe/TCP TLS (TestTLSWithoutTLSModule checks the refusal)")
+	}
+	tlsTarget(t)
+	startTLSHD(t, ".nvme")
+	mustOK(t, gonvme(t, "gen-tls-key", "-s", tlsSecret, "-n", tlsHost, "-c", nqnTLS, "-i"), "gen-tls-key --insert")
+
+	const helper = "/proc/sys/kernel/modprobe"
+	old, err := os.ReadFile(helper)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var uts unix.Utsname
+	unix.Uname(&uts)
+	mods := "/lib/modules/" + unix.ByteSliceToString(uts.Release[:]) + "/kernel/"
+	kos := []string{mods + "arch/x86/crypto/aesni-intel.ko", mods + "crypto/gcm.ko"}
+	restore := func() {
+		os.WriteFile(helper, old, 0o644)
+		for _, ko := range kos {
+			os.Rename(ko+".hidden", ko)
+		}
+		if out, err := exec.Command("modprobe", "-a", "aesni_intel", "gcm").CombinedOutput(); err != nil {
+			t.Errorf("modprobe aesni_intel gcm: %v %s", err, out)
+		}
+	}
+	defer restore()
+	if err := os.WriteFile(helper, []byte("/nonexistent/modprobe\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, ko := range kos {
+		if err := os.Rename(ko, ko+".hidden"); err != nil {
+			t.Fatalf("hiding %s: %v", ko, err)
+		}
+	}
+	// Earlier TLS connections may hold the cipher a moment longer.
+	for _, m := range []string{"aesni_intel", "gcm"} {
+		var out []byte
+		for i := 0; i < 50; i++ {
+			if out, err = exec.Command("rmmod", m).CombinedOutput(); err == nil {
+				break
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		if err != nil {
+			t.Fatalf("rmmod %s: %v %s", m, err, out)
+		}
+	}
+	crypto, _ := os.ReadFile("/proc/crypto")
+	if strings.Contains(string(crypto), "gcm(aes)") {
+		t.Fatalf("gcm(aes) still registered with aesni_intel and gcm unloaded:\n%s", crypto)
+	}
+
+	args := []string{"connect", "-t", "tcp", "-a", tcpAddr, "-s", tlsSvc, "-n", nqnTLS, "-q", tlsHost, "--tls"}
+	r := gonvme(t, args...)
+	t.Logf("connect --tls without gcm(aes):\n%s", r)
+	if r.code != 1 || !strings.Contains(r.stderr, "the kernel has no gcm(aes) cipher and 'modprobe gcm' failed") ||
+		!strings.Contains(r.stderr, "nothing was written") {
+		t.Errorf("connect --tls without gcm(aes): want exit 1 naming the cipher and 'modprobe gcm':\n%s", r)
+	}
+	if cs := controllers(t); len(cs) != 0 {
+		t.Errorf("connect --tls without gcm(aes) left controllers %+v", cs)
+		disconnectAllKernel()
+	}
+
+	// The modules back on disk but not loaded, and the kernel's modprobe
+	// helper restored: the preflight's question loads what provides
+	// gcm(aes), and the connect goes on.
+	os.WriteFile(helper, old, 0o644)
+	for _, ko := range kos {
+		os.Rename(ko+".hidden", ko)
+	}
+	r = gonvme(t, args...)
+	mustOK(t, r, "connect --tls with the cipher modules loadable")
+	crypto, _ = os.ReadFile("/proc/crypto")
+	if !strings.Contains(string(crypto), "gcm(aes)") {
+		t.Errorf("no gcm(aes) in /proc/crypto after connect --tls")
+	}
+	disconnectAllKernel()
+}

@@ -35,7 +35,7 @@ SUITE=$(suite_of "$LABEL") || die "unknown kernel '$LABEL' (want 6.1, 6.12 or 7.
 MODULES=(configfs null_blk nvme-core nvme-fabrics nvme-rdma nvme-tcp nvmet nvmet-rdma nvmet-tcp
 	rdma_rxe ib_uverbs veth)
 OPTIONAL_MODULES=(crc32_generic crc32c_generic crc32-cryptoapi crc32c-cryptoapi
-	tls gcm ccm aesni_intel chacha20poly1305)
+	tls gcm ccm aesni_intel chacha20poly1305 algif_aead ctr ghash_generic)
 
 # ---------------------------------------------------------------- host deps
 need_pkgs=()
