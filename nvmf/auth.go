@@ -40,12 +40,15 @@ func secretFlag(o fabrics.Options) string {
 	return "dhchap_secret (-S/--dhchap-secret)"
 }
 
-// create is fabrics.Connect guarded for secrets: CheckAuth first, and a
-// new controller without the dhchap_secret attribute, proof that the
+// create is fabrics.Connect guarded for secrets and TLS: CheckAuth and
+// CheckTLS first, and a new controller without the dhchap_secret attribute, proof that the
 // kernel ignored the secret, is deleted and refused.
 func (e *Edge) create(v fabrics.Validated) (fabrics.Reply, error) {
 	o := v.Options()
 	if err := e.CheckAuth(o); err != nil {
+		return fabrics.Reply{}, err
+	}
+	if err := e.CheckTLS(o); err != nil {
 		return fabrics.Reply{}, err
 	}
 	r, err := fabrics.Connect(e.Kernel, v)

@@ -19,7 +19,8 @@ var ErrAlreadyConnected = fabrics.ErrAlreadyConnected
 // that controller's name and an error matching ErrAlreadyConnected. So it
 // does when the kernel itself refuses the connect with EALREADY (another
 // process connected the path meanwhile). A secret the kernel cannot use
-// is refused first (CheckAuth).
+// is refused first (CheckAuth), and so is a TLS connect the kernel could
+// not carry out (CheckTLS: it loads the tls module and the cipher first).
 func (e *Edge) Connect(v fabrics.Validated) (string, error) {
 	o := v.Options()
 	if err := e.CheckAuth(o); err != nil {

@@ -56,6 +56,13 @@ type Edge struct {
 	// AuthSupport says whether the kernel has DH-HMAC-CHAP host support;
 	// nil means hostauth.Probe of FS. It is asked once.
 	AuthSupport func() hostauth.Support
+	// LoadModule loads a kernel module for CheckTLS (tls, algif_aead,
+	// gcm); nil means modprobe.
+	LoadModule func(name string) error
+	// AllocCipher asks the kernel to allocate a crypto algorithm of a type
+	// (CheckTLS's TLSCipher, "aead"); nil means AF_ALG (an ENOENT error
+	// when the kernel has none).
+	AllocCipher func(name, typ string) error
 
 	authOnce sync.Once
 	auth     hostauth.Support

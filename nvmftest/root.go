@@ -6,10 +6,12 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"syscall"
 	"testing"
 
 	"github.com/gonvme/gonvme/fabrics"
 	"github.com/gonvme/gonvme/hostfs"
+	"github.com/gonvme/gonvme/internal/kcrypto"
 	"github.com/gonvme/gonvme/keyring"
 	"github.com/gonvme/gonvme/nvmf"
 	"github.com/gonvme/gonvme/nvmftest/kfixtures"
@@ -123,8 +125,24 @@ func NewOn(t testing.TB, kind Root, k kfixtures.Kernel) *Fake {
 	f.Del = &Deleter{fs: f.FS}
 	f.Keys, f.Payloads = map[string]int{}, map[int][]byte{}
 	f.Edge = &nvmf.Edge{FS: f.FS, Kernel: f.Kernel, OpenAdmin: f.Admin.Open, OpenNamespace: f.Admin.OpenNamespace, Delete: f.Del.Delete,
-		SearchKey: f.searchKey, UpdateKey: f.updateKey}
+		SearchKey: f.searchKey, UpdateKey: f.updateKey, LoadModule: f.loadModule, AllocCipher: f.allocCipher}
 	return f
+}
+
+// loadModule refuses as modprobe does on a kernel without the module:
+// tests that load one set Edge.LoadModule.
+func (f *Fake) loadModule(name string) error {
+	return fmt.Errorf("modprobe: FATAL: Module %s not found in directory /lib/modules/6.1.0-48-amd64", name)
+}
+
+// allocCipher answers as the kernel's AF_ALG does: the algorithm is there
+// when the root's /proc/crypto lists it, else ENOENT.
+func (f *Fake) allocCipher(name, typ string) error {
+	b, _ := f.FS.ReadFile("/proc/crypto")
+	if kcrypto.Lists(b, name, typ) {
+		return nil
+	}
+	return fmt.Errorf("AF_ALG %s %s: %w", typ, name, syscall.ENOENT)
 }
 
 // CopyTree copies the directory src to dst, keeping symbolic links as they

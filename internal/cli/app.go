@@ -63,9 +63,6 @@ type Env struct {
 	// LoadModule loads a kernel module (nvme-keyring, which creates the
 	// .nvme keyring); nil means modprobe.
 	LoadModule func(name string) error
-	// AllocCipher asks the kernel to allocate a crypto algorithm of a type
-	// (the --tls preflight's AES-GCM); nil means AF_ALG (kcrypto.Allocate).
-	AllocCipher func(name, typ string) error
 
 	// OpenKernelLog opens the kernel log the explanations quote; nil
 	// means /dev/kmsg under FS.

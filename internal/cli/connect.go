@@ -100,12 +100,6 @@ func (env *Env) connectOne(c *cli.Context, o fabrics.Options, format string) (fu
 		if v, err = env.importPSKs(c, o, v, false); err != nil {
 			return err
 		}
-		if err := env.requireTLSModule(v.Options()); err != nil {
-			return err
-		}
-		if err := env.requireTLSCipher(v.Options()); err != nil {
-			return err
-		}
 		return env.connect(c, v, format)
 	}, nil
 }
@@ -122,6 +116,9 @@ func (env *Env) connect(c *cli.Context, v fabrics.Validated, format string) erro
 	}
 	if errors.Is(err, errors.ErrUnsupported) {
 		return &usageError{err}
+	}
+	if errors.Is(err, nvmf.ErrTLSUnavailable) {
+		return fmt.Errorf("connect --tls: %w", err)
 	}
 	if err != nil {
 		return env.offeredHint(env.explain(err, o), o)

@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 
 	"github.com/gonvme/gonvme/internal/textdiff"
@@ -58,12 +57,6 @@ func runWith(t *testing.T, f *nvmftest.Fake, mod func(*Env), args ...string) res
 		// As on a kernel without the module; never the host's modprobe.
 		LoadModule: func(m string) error {
 			return fmt.Errorf("modprobe: FATAL: Module %s not found in directory /lib/modules/6.1.0-48-amd64", m)
-		},
-		// The machine's own crypto is never asked; tests that need it
-		// inject the kernel's answer.
-		AllocCipher: func(name, typ string) error {
-			t.Errorf("AF_ALG asked for %s %s without an injected answer", typ, name)
-			return syscall.EAFNOSUPPORT
 		},
 	}
 	mod(&env)

@@ -60,32 +60,10 @@ func tlsNote(err error, o fabrics.Options, lines []string) string {
 // itself, through modprobe, when tlshd asks).
 func (env *Env) tlsModuleNote(err error, o fabrics.Options) string {
 	var ke *fabrics.KernelError
-	if !errors.As(err, &ke) || ke.Op != "connect" || o.Transport != "tcp" || !o.TLS || !env.tlsModuleMissing() {
+	if !errors.As(err, &ke) || ke.Op != "connect" || o.Transport != "tcp" || !o.TLS || !env.Edge.TLSLayerMissing() {
 		return ""
 	}
 	return "the kernel's TLS layer is not loaded (no " + env.FS.Path("/proc/net/tls_stat") + "), and the kernel could not load it: " +
 		"tlshd cannot hand the TLS session to the kernel without it; run 'modprobe tls' (and the AEAD ciphers: 'modprobe gcm ccm'), " +
 		"and load them at boot (/etc/modules-load.d); a kernel without CONFIG_TLS cannot connect with --tls"
-}
-
-// tlsModuleMissing says the kernel's TLS layer is not there: /proc/net is
-// visible but has no tls_stat, which the tls module creates.
-func (env *Env) tlsModuleMissing() bool {
-	return env.exists("/proc/net/dev") && !env.exists("/proc/net/tls_stat")
-}
-
-// requireTLSModule loads the tls module before a --tls connect when it is
-// not loaded (the kernel would try the same when tlshd asks for it) and
-// refuses the connect, naming the module, when it cannot be loaded.
-func (env *Env) requireTLSModule(o fabrics.Options) error {
-	if !o.TLS || o.Transport != "tcp" || !env.tlsModuleMissing() {
-		return nil
-	}
-	err := env.loadModule("tls")
-	if err == nil && !env.tlsModuleMissing() {
-		return nil
-	}
-	return fmt.Errorf("connect --tls: the kernel's TLS layer is not loaded (no %s) and 'modprobe tls' failed (%v): "+
-		"tlshd cannot hand the TLS session to the kernel without it; install and load the tls module (CONFIG_TLS) and the AEAD ciphers (gcm, ccm), "+
-		"and load them at boot (/etc/modules-load.d); nothing was written", env.FS.Path("/proc/net/tls_stat"), err)
 }

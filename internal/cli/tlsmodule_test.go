@@ -37,7 +37,7 @@ func TestTLSModuleMissing(t *testing.T) {
 	f = tlsKernel(t, false)
 	var loaded []string
 	r = runWith(t, f, func(env *Env) {
-		env.LoadModule = func(m string) error {
+		env.Edge.LoadModule = func(m string) error {
 			loaded = append(loaded, m)
 			f.WriteFile(t, "/proc/net/tls_stat", "")
 			return nil
@@ -49,7 +49,7 @@ func TestTLSModuleMissing(t *testing.T) {
 
 	f = tlsKernel(t, true)
 	r = runWith(t, f, func(env *Env) {
-		env.LoadModule = func(m string) error { t.Errorf("loaded %s with tls loaded", m); return nil }
+		env.Edge.LoadModule = func(m string) error { t.Errorf("loaded %s with tls loaded", m); return nil }
 	}, args...)
 	if r.code != 0 {
 		t.Errorf("connect --tls with tls loaded: %v", r)
@@ -61,11 +61,12 @@ func TestTLSModuleMissing(t *testing.T) {
 func TestTLSModuleNote(t *testing.T) {
 	o := fabrics.Options{Transport: "tcp", Traddr: tcpAddr, NQN: test1, HostNQN: nvmftest.HostNQN, TLS: true}
 	err := &fabrics.KernelError{Op: "connect", Errno: syscall.EIO}
-	env := &Env{FS: tlsKernel(t, false).FS}
+	envOf := func(f *nvmftest.Fake) *Env { return &Env{FS: f.FS, Edge: f.Edge} }
+	env := envOf(tlsKernel(t, false))
 	if n := env.tlsModuleNote(err, o); !strings.Contains(n, "run 'modprobe tls'") {
 		t.Errorf("without tls_stat: %q", n)
 	}
-	for _, e := range []*Env{{FS: tlsKernel(t, true).FS}, {FS: nvmftest.New(t, nvmftest.Empty).FS}} {
+	for _, e := range []*Env{envOf(tlsKernel(t, true)), envOf(nvmftest.New(t, nvmftest.Empty))} {
 		if n := e.tlsModuleNote(err, o); n != "" {
 			t.Errorf("with tls_stat, or no /proc/net: %q", n)
 		}

@@ -1,0 +1,75 @@
+package nvmf_test
+
+import (
+	"errors"
+	"maps"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/gonvme/gonvme/fabrics"
+	"github.com/gonvme/gonvme/nvmf"
+	"github.com/gonvme/gonvme/nvmftest"
+)
+
+// tlsServed is served on a kernel with NVMe/TCP TLS whose /proc/net is
+// visible and whose tls module is not loaded.
+func tlsServed(t *testing.T) *nvmftest.Fake {
+	f := served(t, volume)
+	sup := maps.Clone(f.Kernel.Sup)
+	sup["tls"] = true
+	f.Kernel.Sup = sup
+	f.WriteFile(t, "/proc/net/dev", "")
+	return f
+}
+
+// A TLS connect on a kernel whose tls module cannot be loaded, or with no
+// AES-GCM, is refused before the kernel sees a write; with the module
+// loadable it goes through.
+func TestConnectTLSUnavailable(t *testing.T) {
+	o := identity(fabrics.Options{Transport: "tcp", Traddr: "127.0.0.1", Trsvcid: "4420", NQN: "toto", TLS: true})
+
+	f := tlsServed(t)
+	_, err := f.Edge.ConnectContext(background, o)
+	var te *nvmf.TLSError
+	if !errors.Is(err, nvmf.ErrTLSUnavailable) || !errors.As(err, &te) || te.Missing != "tls" ||
+		!strings.Contains(err.Error(), "'modprobe tls' failed") || len(f.Kernel.Writes()) != 0 {
+		t.Errorf("without a loadable tls module: %v, writes %q", err, f.Kernel.Writes())
+	}
+
+	// tls loads; /proc/crypto lists no gcm(aes) and the kernel has none.
+	f = tlsServed(t)
+	f.WriteFile(t, "/proc/crypto", "name         : sha256\ntype         : shash\n")
+	f.Edge.LoadModule = func(m string) error {
+		switch m {
+		case "tls":
+			f.WriteFile(t, "/proc/net/tls_stat", "")
+		case "algif_aead":
+			f.WriteFile(t, "/sys/module/algif_aead/refcnt", "0\n")
+		default:
+			return syscall.ENOENT
+		}
+		return nil
+	}
+	_, err = f.Edge.ConnectContext(background, o)
+	if !errors.As(err, &te) || te.Missing != nvmf.TLSCipher || !errors.Is(err, syscall.ENOENT) || len(f.Kernel.Writes()) != 0 {
+		t.Errorf("without gcm(aes): %v, writes %q", err, f.Kernel.Writes())
+	}
+	if !f.Edge.TLSCipherMissing() {
+		t.Error("TLSCipherMissing: false without gcm(aes)")
+	}
+
+	// With gcm(aes) listed the connect goes on.
+	f.WriteFile(t, "/proc/crypto", "name         : gcm(aes)\ntype         : aead\n")
+	if c, err := f.Edge.ConnectContext(background, o); err != nil || c.Name != "nvme0" {
+		t.Errorf("with tls and gcm(aes): %+v, %v", c, err)
+	}
+
+	// Without TLS nothing is checked or loaded.
+	f = tlsServed(t)
+	f.Edge.LoadModule = func(m string) error { t.Errorf("loaded %s for a connect without TLS", m); return nil }
+	o.TLS = false
+	if _, err := f.Edge.ConnectContext(background, o); err != nil {
+		t.Errorf("without TLS: %v", err)
+	}
+}
