@@ -275,8 +275,10 @@ func TestDiscoverInterrupted(t *testing.T) {
 				}
 				return
 			}
-			if !ws.Signaled() || ws.Signal() != syscall.SIGINT || took > 2*time.Second {
-				t.Errorf("two SIGINTs: %v after %v, want killed by SIGINT at once", err, took)
+			// Killed by the signal itself, not exited after the port's
+			// hold ended: the second SIGINT stopped it at once.
+			if !ws.Signaled() || ws.Signal() != syscall.SIGINT {
+				t.Errorf("two SIGINTs: %v after %v, want killed by SIGINT", err, took)
 			}
 		})
 	}
