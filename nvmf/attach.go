@@ -48,11 +48,10 @@ func (e *Edge) ConnectContext(ctx context.Context, o fabrics.Options) (*topology
 // Controller reads the controller called name ("nvme3") from sysfs, with
 // the attributes of topology.PathsView and its controller ID.
 func (e *Edge) Controller(name string) (*topology.Controller, error) {
-	t, err := e.ScanPaths()
+	c, err := topology.ReadController(e.FS, name, topology.PathsView)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("reading controller %s from %s: %w", name, e.FS.Path(topology.ControllerClass), err)
 	}
-	c := t.Controller(name)
 	if c == nil {
 		return nil, fmt.Errorf("controller %s: %w (no %s)", name, ErrNoController, e.FS.Path(topology.ControllerClass+"/"+name))
 	}
