@@ -85,7 +85,7 @@ func OptionsFrom(lookup func(long string) (string, bool)) (fabrics.Options, erro
 			var err error
 			n, err = strconv.Atoi(strings.TrimSpace(v))
 			if err != nil || strings.TrimSpace(v) != v {
-				return o, fmt.Errorf("--%s: %q is not a whole number", f.Long, v)
+				return o, numberError(f.Long, v)
 			}
 		case FlagBool:
 			if v != "true" {
@@ -99,6 +99,22 @@ func OptionsFrom(lookup func(long string) (string, bool)) (fabrics.Options, erro
 		f.Set(&o, v, n)
 	}
 	return o, nil
+}
+
+// numberError says a number flag's value is not a whole number, quoting
+// it unless it may be a secret: --tls-key takes a serial, but a PSK given
+// in its place must not be printed. A PSK reaches here only from
+// discovery.conf (the command line takes it out first).
+func numberError(long, v string) error {
+	if long != "tls-key" {
+		return fmt.Errorf("--%s: %q is not a whole number", long, v)
+	}
+	if strings.HasPrefix(strings.TrimSpace(v), "NVMeTLSkey-") {
+		return fmt.Errorf("--tls-key: a PSK in interchange form is taken on the command line and as config.json's tls_key, not in discovery.conf " +
+			"(a file every user may read): import it (gonvme tls-key --import, or check-tls-key --insert) and give its key serial here, " +
+			"or give none and let the kernel find it by identity in the .nvme keyring")
+	}
+	return fmt.Errorf("--tls-key: not a key serial (a whole number) nor a PSK in interchange form (NVMeTLSkey-1:xx:<base64>:); the value is not shown, it may be a secret")
 }
 
 // lookupConfFlag finds a flag a discovery.conf line may use: the fabrics
