@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -84,49 +85,24 @@ func TestTLSKeyringMissing(t *testing.T) {
 // TLS at all: connect --tls is refused there saying so, nothing written.
 func TestTLSWithoutTLSModule(t *testing.T) {
 	clean(t)
-	if opts, _ := os.ReadFile("/dev/nvme-fabrics"); !strings.Contains(string(opts), "tls") {
+	if !kernelHasTLS() {
 		r := gonvme(t, "connect", "-t", "tcp", "-a", tcpAddr, "-s", tlsSvc, "-n", nqnTLS, "--tls")
 		if r.code != 2 || !strings.Contains(r.stderr, "this kernel has no NVMe/TCP TLS") {
 			t.Errorf("connect --tls on kernel %s:\n%s", os.Getenv("GONVME_E2E_KERNEL"), r)
 		}
 		return
 	}
-	tlsTarget(t)
-	startTLSHD(t, ".nvme")
-	mustOK(t, gonvme(t, "gen-tls-key", "-s", tlsSecret, "-n", tlsHost, "-c", nqnTLS, "-i"), "gen-tls-key --insert")
-
-	const helper = "/proc/sys/kernel/modprobe"
-	old, err := os.ReadFile(helper)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(helper, []byte("/nonexistent/modprobe\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	tlsReady(t)
 	defer func() {
-		os.WriteFile(helper, old, 0o644)
 		if out, err := exec.Command("modprobe", "tls").CombinedOutput(); err != nil {
 			t.Errorf("modprobe tls: %v %s", err, out)
 		}
 	}()
+	defer kernelModprobeOff(t)()
 	// Hidden from modprobe too, which gonvme runs itself.
-	var uts unix.Utsname
-	unix.Uname(&uts)
-	ko := "/lib/modules/" + unix.ByteSliceToString(uts.Release[:]) + "/kernel/net/tls/tls.ko"
-	if err := os.Rename(ko, ko+".hidden"); err != nil {
-		t.Fatalf("hiding the tls module: %v", err)
-	}
-	defer os.Rename(ko+".hidden", ko)
-	var out []byte
-	for i := 0; i < 50; i++ {
-		if out, err = exec.Command("rmmod", "tls").CombinedOutput(); err == nil {
-			break
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	if err != nil {
-		t.Fatalf("rmmod tls: %v %s", err, out)
-	}
+	defer hideModules(t, "net/tls/tls.ko")()
+	rmmodWait(t, "tls")
+
 	r := gonvme(t, "connect", "-t", "tcp", "-a", tcpAddr, "-s", tlsSvc, "-n", nqnTLS, "-q", tlsHost, "--tls")
 	t.Logf("connect --tls without the tls module:\n%s", r)
 	if r.code != 1 || !strings.Contains(r.stderr, "TLS layer is not loaded") || !strings.Contains(r.stderr, "'modprobe tls' failed") ||
@@ -146,53 +122,22 @@ func TestTLSWithoutTLSModule(t *testing.T) {
 // back, the same connect goes through.
 func TestTLSWithoutCipher(t *testing.T) {
 	clean(t)
-	if opts, _ := os.ReadFile("/dev/nvme-fabrics"); !strings.Contains(string(opts), "tls") {
+	if !kernelHasTLS() {
 		t.Skip("this kernel has no NVMe/TCP TLS (TestTLSWithoutTLSModule checks the refusal)")
 	}
-	tlsTarget(t)
-	startTLSHD(t, ".nvme")
-	mustOK(t, gonvme(t, "gen-tls-key", "-s", tlsSecret, "-n", tlsHost, "-c", nqnTLS, "-i"), "gen-tls-key --insert")
-
-	const helper = "/proc/sys/kernel/modprobe"
-	old, err := os.ReadFile(helper)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var uts unix.Utsname
-	unix.Uname(&uts)
-	mods := "/lib/modules/" + unix.ByteSliceToString(uts.Release[:]) + "/kernel/"
-	kos := []string{mods + "arch/x86/crypto/aesni-intel.ko", mods + "crypto/gcm.ko"}
-	restore := func() {
-		os.WriteFile(helper, old, 0o644)
-		for _, ko := range kos {
-			os.Rename(ko+".hidden", ko)
-		}
+	tlsReady(t)
+	defer func() {
 		if out, err := exec.Command("modprobe", "-a", "aesni_intel", "gcm").CombinedOutput(); err != nil {
 			t.Errorf("modprobe aesni_intel gcm: %v %s", err, out)
 		}
-	}
-	defer restore()
-	if err := os.WriteFile(helper, []byte("/nonexistent/modprobe\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	for _, ko := range kos {
-		if err := os.Rename(ko, ko+".hidden"); err != nil {
-			t.Fatalf("hiding %s: %v", ko, err)
-		}
-	}
+	}()
+	modprobeOn := kernelModprobeOff(t)
+	defer modprobeOn()
+	unhide := hideModules(t, "arch/x86/crypto/aesni-intel.ko", "crypto/gcm.ko")
+	defer unhide()
 	// Earlier TLS connections may hold the cipher a moment longer.
-	for _, m := range []string{"aesni_intel", "gcm"} {
-		var out []byte
-		for i := 0; i < 50; i++ {
-			if out, err = exec.Command("rmmod", m).CombinedOutput(); err == nil {
-				break
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
-		if err != nil {
-			t.Fatalf("rmmod %s: %v %s", m, err, out)
-		}
-	}
+	rmmodWait(t, "aesni_intel")
+	rmmodWait(t, "gcm")
 	crypto, _ := os.ReadFile("/proc/crypto")
 	if strings.Contains(string(crypto), "gcm(aes)") {
 		t.Fatalf("gcm(aes) still registered with aesni_intel and gcm unloaded:\n%s", crypto)
@@ -213,10 +158,8 @@ func TestTLSWithoutCipher(t *testing.T) {
 	// The modules back on disk but not loaded, and the kernel's modprobe
 	// helper restored: the preflight's question loads what provides
 	// gcm(aes), and the connect goes on.
-	os.WriteFile(helper, old, 0o644)
-	for _, ko := range kos {
-		os.Rename(ko+".hidden", ko)
-	}
+	modprobeOn()
+	unhide()
 	r = gonvme(t, args...)
 	mustOK(t, r, "connect --tls with the cipher modules loadable")
 	crypto, _ = os.ReadFile("/proc/crypto")
@@ -224,4 +167,71 @@ func TestTLSWithoutCipher(t *testing.T) {
 		t.Errorf("no gcm(aes) in /proc/crypto after connect --tls")
 	}
 	disconnectAllKernel()
+}
+
+func kernelHasTLS() bool {
+	opts, _ := os.ReadFile("/dev/nvme-fabrics")
+	return strings.Contains(string(opts), "tls")
+}
+
+// tlsReady sets up the TLS target and tlshd, and inserts tlsHost's PSK.
+func tlsReady(t *testing.T) {
+	tlsTarget(t)
+	startTLSHD(t, ".nvme")
+	mustOK(t, gonvme(t, "gen-tls-key", "-s", tlsSecret, "-n", tlsHost, "-c", nqnTLS, "-i"), "gen-tls-key --insert")
+}
+
+// kernelModprobeOff points the kernel's modprobe helper nowhere, so that
+// the kernel loads no module by itself; the function returned puts it back
+// (more calls do nothing).
+func kernelModprobeOff(t *testing.T) func() {
+	const helper = "/proc/sys/kernel/modprobe"
+	old, err := os.ReadFile(helper)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(helper, []byte("/nonexistent/modprobe\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var once sync.Once
+	return func() { once.Do(func() { os.WriteFile(helper, old, 0o644) }) }
+}
+
+// hideModules renames module files (relative to the running kernel's
+// /lib/modules/RELEASE/kernel) so that modprobe cannot find them; the
+// function returned renames them back (more calls do nothing).
+func hideModules(t *testing.T, rel ...string) func() {
+	var uts unix.Utsname
+	unix.Uname(&uts)
+	dir := "/lib/modules/" + unix.ByteSliceToString(uts.Release[:]) + "/kernel/"
+	var hidden []string
+	var once sync.Once
+	back := func() {
+		once.Do(func() {
+			for _, ko := range hidden {
+				os.Rename(ko+".hidden", ko)
+			}
+		})
+	}
+	for _, r := range rel {
+		if err := os.Rename(dir+r, dir+r+".hidden"); err != nil {
+			back()
+			t.Fatalf("hiding %s: %v", r, err)
+		}
+		hidden = append(hidden, dir+r)
+	}
+	return back
+}
+
+// rmmodWait unloads module m, trying for five seconds while it is in use.
+func rmmodWait(t *testing.T, m string) {
+	var out []byte
+	var err error
+	for i := 0; i < 50; i++ {
+		if out, err = exec.Command("rmmod", m).CombinedOutput(); err == nil {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("rmmod %s: %v %s", m, err, out)
 }
