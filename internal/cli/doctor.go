@@ -11,13 +11,14 @@ import (
 
 	"github.com/gonvme/gonvme/fabrics"
 	"github.com/gonvme/gonvme/internal/doctor"
+	"github.com/gonvme/gonvme/keyring"
 	"github.com/gonvme/gonvme/nqn"
 	"github.com/gonvme/gonvme/nvmf"
 )
 
 // doctorFlags are the fabrics flags doctor takes: the path and identity of
 // a connect, nothing that tunes one.
-var doctorFlags = []string{"transport", "traddr", "trsvcid", "nqn", "host-traddr", "host-iface", "hostnqn", "hostid"}
+var doctorFlags = []string{"transport", "traddr", "trsvcid", "nqn", "host-traddr", "host-iface", "hostnqn", "hostid", "tls"}
 
 func doctorCommand(env *Env) *cli.Command {
 	var flags []cli.Flag
@@ -27,6 +28,9 @@ func doctorCommand(env *Env) *cli.Command {
 			case f.Names()[0] != n:
 			case n == "transport":
 				flags = append(flags, &cli.StringFlag{Name: n, Aliases: []string{"t"}, Usage: "transport type: rdma or tcp (default: check both)"})
+			case n == "tls":
+				flags = append(flags, &cli.BoolFlag{Name: n, Usage: "check NVMe/TCP TLS too: the kernel's TLS support, tls module and cipher, tlshd, " +
+					"the .nvme keyring and a PSK for this host (and --nqn); the connects doctor makes use TLS"})
 			default:
 				flags = append(flags, f)
 			}
@@ -38,8 +42,8 @@ func doctorCommand(env *Env) *cli.Command {
 		Description: "Without --traddr checks the host; with --transport and --traddr the path to that target;\n" +
 			"with --nqn that subsystem too. Each line is ok, warn, fail or skip with the evidence and, for\n" +
 			"warn and fail, the fix. As root it may connect a discovery controller and, with --nqn, one\n" +
-			"controller of the subsystem; it deletes each at once and says so. Exit status 0 when nothing\n" +
-			"failed, 1 otherwise.",
+			"controller of the subsystem; it deletes each at once and says so. With --tls (tcp) it checks\n" +
+			"what a TLS connect needs too. Exit status 0 when nothing failed, 1 otherwise.",
 		Flags: append(flags, outputFlag("normal", "output format: normal or json")),
 		Action: func(c *cli.Context) error {
 			if err := noArgs(c); err != nil {
@@ -95,6 +99,9 @@ func (env *Env) doctorOptions(c *cli.Context) (fabrics.Options, error) {
 			}
 		}
 	}
+	if o.TLS && o.Transport == "rdma" {
+		return o, usageErrorf("--tls is for tcp: NVMe/RDMA has no TLS")
+	}
 	if o.HostIface != "" && o.Transport != "tcp" {
 		return o, usageErrorf("--host-iface is a tcp option (rdma picks the device by --host-traddr)")
 	}
@@ -120,6 +127,9 @@ func (env *Env) doctorProbes() doctor.Probes {
 		Route:      n.Route,
 		Interfaces: n.Interfaces,
 		QueryPorts: env.verbs(),
+		// Neither loads anything: doctor reports what is there.
+		TLSLayerMissing: env.Edge.TLSLayerMissing,
+		CipherMissing:   env.Edge.TLSCipherMissing,
 		DialTCP: func(addr string) error {
 			conn, err := net.DialTimeout("tcp", addr, 5*time.Second)
 			if err == nil {
@@ -132,6 +142,8 @@ func (env *Env) doctorProbes() doctor.Probes {
 		return p
 	}
 	p.Supported = env.Edge.Kernel.Probe
+	p.FindKeyring = func(desc string) (int, error) { return keyring.FindKeyring(env.FS, env.Edge.SearchKey, desc) }
+	p.ListKeys = env.keys().List
 	p.Discover = func(o fabrics.Options) (*nvmf.Discovered, []string, error) {
 		env.startJournal()
 		defer env.stopJournal()

@@ -1,6 +1,7 @@
 package doctor
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"net/netip"
@@ -9,6 +10,8 @@ import (
 	"github.com/gonvme/gonvme/hostfs"
 	"github.com/gonvme/gonvme/internal/netroute"
 	"github.com/gonvme/gonvme/internal/rdma"
+	"github.com/gonvme/gonvme/nqn"
+	"github.com/gonvme/gonvme/keyring"
 	"github.com/gonvme/gonvme/nvmf"
 )
 
@@ -30,11 +33,20 @@ type Probes struct {
 	// QueryPorts asks a uverbs device for its ports' MTUs; nil leaves
 	// them unknown.
 	QueryPorts rdma.PortQuerier
+	// TLSLayerMissing and CipherMissing say the kernel lacks its TLS
+	// layer or the cipher kernel TLS uses (nvmf.Edge's); nil: not asked.
+	TLSLayerMissing func() bool
+	CipherMissing   func() bool
+	// FindKeyring finds a keyring by description and ListKeys lists a
+	// keyring's keys (package keyring); nil as non-root.
+	FindKeyring func(desc string) (int, error)
+	ListKeys    func(ring int) ([]keyring.Key, error)
 }
 
 // Request is what to check: the host alone (Options.Traddr empty), the
 // path to a target, or with Options.NQN a subsystem there. Options carry
-// the host identity and the -w/-f of the connects doctor may make.
+// the host identity and the -w/-f of the connects doctor may make; with
+// Options.TLS the TLS checks run too, and those connects use TLS.
 type Request struct {
 	Options fabrics.Options
 }
@@ -43,6 +55,9 @@ type Request struct {
 func Run(p Probes, r Request) Report {
 	o := r.Options
 	checks := HostChecks(p.FS, o.Transport, p.Supported)
+	if o.TLS {
+		checks = append(checks, TLSChecks(gatherTLS(p, o))...)
+	}
 	devs, derr := rdma.Read(p.FS)
 	if o.Transport != "tcp" {
 		if p.QueryPorts != nil {
@@ -121,7 +136,12 @@ func targetChecks(p Probes, o fabrics.Options) []Check {
 	dOpts := o
 	dOpts.NQN = ""
 	d, lines, err := p.Discover(dOpts)
-	out = append(out, DiscoveryCheck(where, d, err, lines))
+	dc := DiscoveryCheck(where, d, err, lines)
+	if o.TLS && errors.Is(err, nvmf.ErrNoKey) {
+		dc.Fix = "a TLS discovery controller needs a PSK of its own: gonvme check-tls-key --insert -n " + o.HostNQN + " -c " + nqn.Discovery +
+			" -d <the target's PSK> (or gen-tls-key --insert, and give the target the same)"
+	}
+	out = append(out, dc)
 	if err != nil || o.NQN == "" {
 		return out
 	}

@@ -174,11 +174,13 @@ func kernelHasTLS() bool {
 	return strings.Contains(string(opts), "tls")
 }
 
-// tlsReady sets up the TLS target and tlshd, and inserts tlsHost's PSK.
-func tlsReady(t *testing.T) {
+// tlsReady sets up the TLS target and tlshd, and inserts tlsHost's PSK;
+// the function returned stops tlshd (so does the test's end).
+func tlsReady(t *testing.T) func() {
 	tlsTarget(t)
-	startTLSHD(t, ".nvme")
+	stop := startTLSHD(t, ".nvme")
 	mustOK(t, gonvme(t, "gen-tls-key", "-s", tlsSecret, "-n", tlsHost, "-c", nqnTLS, "-i"), "gen-tls-key --insert")
+	return stop
 }
 
 // kernelModprobeOff points the kernel's modprobe helper nowhere, so that
