@@ -20,6 +20,10 @@
 //     paths with their ANA state; NamespaceIdentifiers gives a namespace's
 //     NSID, NGUID, UUID, EUI-64 and /dev/disk/by-id names; Rescan rereads
 //     namespaces after a resize.
+//   - Every connect first refuses what the kernel could not carry out:
+//     a secret it cannot use (CheckAuth), a TLS connect without its TLS
+//     layer or cipher (CheckTLS, which loads the tls and gcm modules
+//     first; ErrTLSUnavailable).
 //
 // Failures match classes with errors.Is (ErrNothingListening,
 // ErrNotOffered, ErrHostNotAllowed, ErrModuleNotLoaded, ErrPermission, …);
