@@ -10,8 +10,8 @@ import (
 	"github.com/gonvme/gonvme/hostfs"
 	"github.com/gonvme/gonvme/internal/netroute"
 	"github.com/gonvme/gonvme/internal/rdma"
-	"github.com/gonvme/gonvme/nqn"
 	"github.com/gonvme/gonvme/keyring"
+	"github.com/gonvme/gonvme/nqn"
 	"github.com/gonvme/gonvme/nvmf"
 )
 
