@@ -58,7 +58,16 @@ func startTLSHD(t *testing.T, keyrings string) func() {
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("starting tlshd: %v", err)
 	}
-	time.Sleep(300 * time.Millisecond)
+	// tlshd logs its last priority string when set up, just before it
+	// joins the kernel's handshake multicast group: wait for that line (a
+	// slow guest takes longer than a fixed pause), then a moment more.
+	for i := 0; i < 100; i++ {
+		if b, _ := os.ReadFile(log.Name()); strings.Contains(string(b), "PSK SHA384 priority string") {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	time.Sleep(200 * time.Millisecond)
 	stopped := false
 	stop := func() {
 		if stopped {
