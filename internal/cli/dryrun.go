@@ -35,8 +35,23 @@ func (env *Env) dryRunConnect(v fabrics.Validated) error {
 	if err != nil {
 		return planError(err)
 	}
+	env.dryRunTLS(o)
 	fmt.Fprintln(env.Stdout, fabrics.Redact(s))
 	return nil
+}
+
+// dryRunTLS says on stderr what a TLS connect would load first (CheckTLS),
+// loading nothing itself.
+func (env *Env) dryRunTLS(o fabrics.Options) {
+	if !o.TLS || o.Transport != "tcp" {
+		return
+	}
+	if env.Edge.TLSLayerMissing() {
+		fmt.Fprintln(env.Stderr, "dry run: the kernel's TLS layer is not loaded; connect would run 'modprobe tls' first")
+	}
+	if env.Edge.TLSCipherMissing() {
+		fmt.Fprintf(env.Stderr, "dry run: the kernel has no %s cipher; connect would run 'modprobe gcm' first, and refuse to connect if the kernel still has none\n", nvmf.TLSCipher)
+	}
 }
 
 // dryRunDiscovery prints, for each discovery target, the option string of

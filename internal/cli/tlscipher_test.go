@@ -131,3 +131,21 @@ func TestTLSCipherNote(t *testing.T) {
 		}
 	}
 }
+
+// --dry-run says what a TLS connect would load first, and loads nothing.
+func TestTLSDryRun(t *testing.T) {
+	f := cipherKernel(t, "nogcm", true)
+	f.Edge.AllocCipher = func(name, typ string) error { return syscall.ENOENT }
+	f.Edge.LoadModule = func(m string) error { t.Errorf("a dry run loaded %s", m); return nil }
+	os.Remove(f.FS.Path("/proc/net/tls_stat"))
+	r := runWith(t, f, func(*Env) {}, "connect", "-t", "tcp", "-a", tcpAddr, "-n", test1, "--tls", "--dry-run")
+	if r.code != 0 || !strings.Contains(r.stderr, "connect would run 'modprobe tls' first") ||
+		!strings.Contains(r.stderr, "no gcm(aes) cipher; connect would run 'modprobe gcm' first") || !strings.Contains(r.stdout, ",tls") {
+		t.Errorf("connect --tls --dry-run: %v", r)
+	}
+	noWrites(t, f)
+	f = cipherKernel(t, "boot", false)
+	if r := run(t, f, "connect", "-t", "tcp", "-a", tcpAddr, "-n", test1, "--tls", "--dry-run"); r.code != 0 || strings.Contains(r.stderr, "would run") {
+		t.Errorf("connect --tls --dry-run with tls and gcm(aes): %v", r)
+	}
+}

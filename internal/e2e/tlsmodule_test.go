@@ -144,6 +144,9 @@ func TestTLSWithoutCipher(t *testing.T) {
 	}
 
 	args := []string{"connect", "-t", "tcp", "-a", tcpAddr, "-s", tlsSvc, "-n", nqnTLS, "-q", tlsHost, "--tls"}
+	if d := gonvme(t, append(args, "--dry-run")...); d.code != 0 || !strings.Contains(d.stderr, "no gcm(aes) cipher; connect would run 'modprobe gcm' first") {
+		t.Errorf("connect --tls --dry-run without gcm(aes):\n%s", d)
+	}
 	r := gonvme(t, args...)
 	t.Logf("connect --tls without gcm(aes):\n%s", r)
 	if r.code != 1 || !strings.Contains(r.stderr, "the kernel has no gcm(aes) cipher and 'modprobe gcm' failed") ||
