@@ -16,6 +16,21 @@ type TransportID struct {
 	Transport, Traddr, Trsvcid, HostTraddr, HostIface, HostNQN, SubsysNQN string
 }
 
+// String lists the fields that are set with the kernel's option names
+// ("transport=tcp,traddr=10.0.0.5,trsvcid=4420").
+func (id TransportID) String() string {
+	var parts []string
+	for _, f := range []struct{ name, v string }{
+		{"transport", id.Transport}, {"traddr", id.Traddr}, {"trsvcid", id.Trsvcid}, {"host_traddr", id.HostTraddr},
+		{"host_iface", id.HostIface}, {"hostnqn", id.HostNQN}, {"nqn", id.SubsysNQN},
+	} {
+		if f.v != "" {
+			parts = append(parts, f.name+"="+f.v)
+		}
+	}
+	return strings.Join(parts, ",")
+}
+
 func (id TransportID) matches(e *Edge, c *topology.Controller) bool {
 	a := c.Address
 	for _, f := range []struct{ want, have string }{
@@ -61,7 +76,7 @@ func (e *Edge) DisconnectNQN(ctx context.Context, nqn string, workers int) ([]De
 // DisconnectTransport deletes every controller id matches.
 func (e *Edge) DisconnectTransport(ctx context.Context, id TransportID, workers int) ([]DeleteResult, error) {
 	return e.disconnectWhere(ctx, workers, func(c *topology.Controller) bool { return id.matches(e, c) },
-		fmt.Sprintf("transport ID %+v", id))
+		"transport ID "+id.String())
 }
 
 // Disconnect deletes the controller called name ("nvme3").

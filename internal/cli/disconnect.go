@@ -20,14 +20,21 @@ func workersFlag() cli.Flag {
 func disconnectCommand(env *Env) *cli.Command {
 	return &cli.Command{
 		Name:  "disconnect",
-		Usage: "disconnect the controllers of subsystems (-n) or named controllers (-d), not both",
-		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "nqn", Aliases: []string{"n"}, Usage: "comma-separated subsystem `NQN`s"},
+		Usage: "disconnect the controllers of subsystems (-n), named controllers (-d), or of one path (-t -a, as given to connect)",
+		Flags: append([]cli.Flag{
+			&cli.StringFlag{Name: "nqn", Aliases: []string{"n"}, Usage: "comma-separated subsystem `NQN`s (with -t -a: the one subsystem of the path)"},
 			&cli.StringFlag{Name: "device", Aliases: []string{"d"}, Usage: "comma-separated controller `DEVICE`s (nvmeN or /dev/nvmeN)"},
 			workersFlag(),
 			verboseFlag(),
-		},
+		}, pathFlags()...),
 		Action: env.changeAction(change{name: "disconnect"}, func(c *cli.Context, _ string) (func() error, error) {
+			if byPath(c) {
+				id, err := pathID(c)
+				if err != nil {
+					return nil, err
+				}
+				return func() error { return env.disconnectPath(c, id) }, nil
+			}
 			if !c.IsSet("nqn") && !c.IsSet("device") {
 				return nil, usageErrorf("neither --device (-d) nor --nqn (-n) given")
 			}
