@@ -45,7 +45,7 @@ func tlsNote(err error, o fabrics.Options, lines []string) string {
 			"insert it with 'gonvme check-tls-key --insert -n HOSTNQN -c SUBNQN -d <PSK in interchange form>' (or gen-tls-key --insert, and give the target the same PSK), or name one with --tls-key-identity",
 			o.HostNQN, o.NQN, identity)
 	case ke.Errno == syscall.ESRCH || logged("failed to start TLS: -3"):
-		return "no TLS handshake daemon answered: start tlshd (ktls-utils: systemctl start tlshd) with 'keyrings=.nvme' in the [authenticate] section of /etc/tlshd.conf"
+		return "no TLS handshake daemon answered: start tlshd (ktls-utils: systemctl start tlshd; releases before 1.0 also need 'keyrings=.nvme' in the [authenticate] section of /etc/tlshd.conf); 'gonvme doctor --tls' checks the rest"
 	case ke.Errno == errKeyRejected || ke.Errno == syscall.EACCES || logged("failed to start TLS") || logged("TLS handshake"):
 		return "the TLS handshake failed: the target holds another PSK for this identity (check that both sides derived it from the same configured PSK, with the same --identity and --compat), " +
 			"or tlshd could not use the key or the kernel lacks the tls module and AEAD ciphers (modprobe tls gcm ccm; see tlshd's log)"

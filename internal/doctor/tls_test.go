@@ -48,11 +48,10 @@ func TestTLSChecks(t *testing.T) {
 		{"no cipher", func(in *TLSInput) { in.CipherListed, in.CipherMissing = false, true }, "cipher gcm(aes)", Fail, "cannot allocate gcm(aes)"},
 		{"cipher unknown", func(in *TLSInput) { in.CipherListed = false }, "cipher gcm(aes)", Skip, "algif_aead is not loaded"},
 		{"no tlshd", func(in *TLSInput) { in.Tlshd = nil }, "tlshd", Fail, "no tlshd process"},
-		{"other keyrings", func(in *TLSInput) { in.Tlshd[0].Keyrings = []string{".other"} }, "tlshd keyrings", Warn, "links .other, not .nvme"},
+		{"other keyrings", func(in *TLSInput) { in.Tlshd[0].Keyrings = []string{".other"} }, "tlshd", OK, "links no .nvme keyring (ktls-utils 1.0 and later link .nvme themselves"},
 		{"no config", func(in *TLSInput) {
 			in.Tlshd[0].ConfErr = &os.PathError{Op: "open", Path: "/etc/tlshd.conf", Err: syscall.ENOENT}
-		},
-			"tlshd keyrings", Warn, "cannot be read: /etc/tlshd.conf: no such file"},
+		}, "tlshd", OK, "its configuration cannot be read: /etc/tlshd.conf: no such file"},
 		{"no keyring", func(in *TLSInput) { in.KeyringErr = keyring.ErrNotFound }, "keyring .nvme", Fail, "not found"},
 		{"other subsystem", func(in *TLSInput) { in.NQN = "nqn.2026-11.io.gonvme:other" }, "psk", Fail, "no PSK for host " + guestNQN + " and subsystem nqn.2026-11.io.gonvme:other"},
 		{"other host", func(in *TLSInput) { in.HostNQN = "nqn.2014-08.org.example:h2"; in.NQN = "" }, "psk", Warn, "no PSK for host nqn.2014-08.org.example:h2"},
