@@ -15,8 +15,10 @@ const SectionTLS = "tls"
 // TLSInput is what the TLS checks look at (see gatherTLS).
 type TLSInput struct {
 	// KernelTLS says whether /dev/nvme-fabrics lists the tls option; nil
-	// when unknown (not root, or a kernel that lists no options).
+	// when unknown: not root, or KernelErr says why the options could not
+	// be read.
 	KernelTLS *bool
+	KernelErr error
 	// TLSStat is the path of /proc/net/tls_stat; LayerMissing says the
 	// tls module is not loaded (it is missing).
 	TLSStat      string
@@ -57,6 +59,8 @@ type Tlshd struct {
 func TLSChecks(in TLSInput) []Check {
 	var out []Check
 	switch {
+	case in.KernelErr != nil:
+		out = append(out, check(SectionTLS, "kernel", Skip, "the options this kernel supports cannot be read: "+in.KernelErr.Error()+" (see the host checks)", ""))
 	case in.KernelTLS == nil:
 		out = append(out, needsRoot(SectionTLS, "kernel", "reading the options this kernel supports"))
 	case !*in.KernelTLS:

@@ -44,6 +44,7 @@ func TestTLSChecks(t *testing.T) {
 	}{
 		{"6.1", func(in *TLSInput) { in.KernelTLS = &no }, "kernel", Fail, "this kernel has no NVMe/TCP TLS"},
 		{"as user", func(in *TLSInput) { in.KernelTLS = nil; in.KeyringSkip = true }, "keyring .nvme", Skip, "needs root"},
+		{"no fabrics device", func(in *TLSInput) { in.KernelTLS, in.KernelErr = nil, syscall.ENOENT }, "kernel", Skip, "cannot be read: no such file or directory (see the host checks)"},
 		{"tls unloaded", func(in *TLSInput) { in.LayerMissing = true }, "tls module", Warn, "not loaded: no /proc/net/tls_stat"},
 		{"no cipher", func(in *TLSInput) { in.CipherListed, in.CipherMissing = false, true }, "cipher gcm(aes)", Fail, "cannot allocate gcm(aes)"},
 		{"cipher unknown", func(in *TLSInput) { in.CipherListed = false }, "cipher gcm(aes)", Skip, "algif_aead is not loaded"},
@@ -141,7 +142,11 @@ func TestGatherTLS(t *testing.T) {
 		t.Errorf("%+v", in)
 	}
 	p.FindKeyring, p.Supported = nil, nil
-	if in := gatherTLS(p, fabrics.Options{TLS: true}); !in.KeyringSkip || in.KernelTLS != nil {
+	if in := gatherTLS(p, fabrics.Options{TLS: true}); !in.KeyringSkip || in.KernelTLS != nil || in.KernelErr != nil {
 		t.Errorf("as user: %+v", in)
+	}
+	p.Supported = func() (fabrics.Supported, error) { return nil, syscall.ENOENT }
+	if in := gatherTLS(p, fabrics.Options{TLS: true}); in.KernelTLS != nil || !errors.Is(in.KernelErr, syscall.ENOENT) {
+		t.Errorf("no fabrics device: %+v", in)
 	}
 }

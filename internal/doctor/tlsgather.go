@@ -20,7 +20,9 @@ const TlshdConfig = "/etc/tlshd.conf"
 func gatherTLS(p Probes, o fabrics.Options) TLSInput {
 	in := TLSInput{TLSStat: p.FS.Path("/proc/net/tls_stat"), Cipher: nvmf.TLSCipher, HostNQN: o.HostNQN, NQN: o.NQN}
 	if p.Supported != nil {
-		if sup, err := p.Supported(); err == nil {
+		if sup, err := p.Supported(); err != nil {
+			in.KernelErr = err
+		} else {
 			has := sup["tls"] // a kernel that lists no options (before 5.17) has no TLS either
 			in.KernelTLS = &has
 		}
