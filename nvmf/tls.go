@@ -37,9 +37,13 @@ type TLSError struct {
 
 func (e *TLSError) Error() string {
 	if e.Missing == "tls" {
-		return fmt.Sprintf("the kernel's TLS layer is not loaded (no %s) and 'modprobe tls' failed (%v): "+
+		why := fmt.Sprintf("'modprobe tls' failed (%v)", e.Load)
+		if e.Load == nil {
+			why = "'modprobe tls' did not load it"
+		}
+		return fmt.Sprintf("the kernel's TLS layer is not loaded (no %s) and %s: "+
 			"tlshd cannot hand the TLS session to the kernel without it; install and load the tls module (CONFIG_TLS) and the AEAD ciphers (gcm, ccm), "+
-			"and load them at boot (/etc/modules-load.d); nothing was written", e.Proc, e.Load)
+			"and load them at boot (/etc/modules-load.d); nothing was written", e.Proc, why)
 	}
 	why := fmt.Sprintf("'modprobe gcm' failed (%v)", e.Load)
 	if e.Load == nil {

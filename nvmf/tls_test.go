@@ -37,6 +37,14 @@ func TestConnectTLSUnavailable(t *testing.T) {
 		t.Errorf("without a loadable tls module: %v, writes %q", err, f.Kernel.Writes())
 	}
 
+	// modprobe succeeds but tls_stat stays missing (a kernel without
+	// CONFIG_TLS whose modprobe finds nothing to do).
+	f = tlsServed(t)
+	f.Edge.LoadModule = func(string) error { return nil }
+	if _, err := f.Edge.ConnectContext(background, o); !errors.As(err, &te) || !strings.Contains(err.Error(), "'modprobe tls' did not load it") {
+		t.Errorf("tls not loaded by a modprobe that succeeded: %v", err)
+	}
+
 	// tls loads; /proc/crypto lists no gcm(aes) and the kernel has none.
 	f = tlsServed(t)
 	f.WriteFile(t, "/proc/crypto", "name         : sha256\ntype         : shash\n")
