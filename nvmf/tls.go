@@ -81,13 +81,13 @@ func (e *Edge) CheckTLS(o fabrics.Options) error {
 			return &TLSError{Missing: "tls", Proc: e.FS.Path("/proc/net/tls_stat"), Load: err}
 		}
 	}
-	missing, cause := e.cipherMissing(true)
-	if !missing {
+	st, cause := e.cipherState(true)
+	if st != CipherMissing {
 		return nil
 	}
 	lerr := e.loadModule("gcm")
 	if lerr == nil {
-		if missing, cause = e.cipherMissing(false); !missing {
+		if st, cause = e.cipherState(false); st != CipherMissing {
 			return nil
 		}
 	}
@@ -100,37 +100,58 @@ func (e *Edge) TLSLayerMissing() bool {
 	return e.exists("/proc/net/dev") && !e.exists("/proc/net/tls_stat")
 }
 
-// TLSCipherMissing reports that the kernel cannot allocate TLSCipher, as
-// far as it can tell without loading anything: for explaining a failed
-// TLS connect (connect-all's paths, whose failures come after the fact).
-func (e *Edge) TLSCipherMissing() bool {
-	missing, _ := e.cipherMissing(false)
-	return missing
+// CipherState is what the kernel says of TLSCipher.
+type CipherState int
+
+const (
+	// CipherUnknown: not listed in /proc/crypto, and the kernel could not
+	// be asked (no /proc/crypto, or no algif_aead for AF_ALG).
+	CipherUnknown CipherState = iota
+	// CipherPresent: listed in /proc/crypto, or allocated when asked.
+	CipherPresent
+	// CipherMissing: asked, the kernel has none.
+	CipherMissing
+)
+
+// TLSCipherState tells whether the kernel has TLSCipher without loading
+// anything: for doctor, a dry run, and explaining a failed TLS connect
+// (connect-all's paths, whose failures come after the fact).
+func (e *Edge) TLSCipherState() CipherState {
+	st, _ := e.cipherState(false)
+	return st
 }
 
-// cipherMissing reports that the kernel cannot allocate TLSCipher, with
-// the allocation's error. /proc/crypto lists the cipher once something
+// cipherState tells whether the kernel has TLSCipher, with the
+// allocation's error. /proc/crypto lists the cipher once something
 // allocated it; when it does not, the kernel is asked through AF_ALG,
 // which needs algif_aead: load says it may be loaded, else it must be
-// already. Without /proc/crypto or a way to ask, it reports false.
-func (e *Edge) cipherMissing(load bool) (bool, error) {
+// already.
+func (e *Edge) cipherState(load bool) (CipherState, error) {
 	b, err := e.FS.ReadFile(kcrypto.ProcCrypto)
-	if err != nil || kcrypto.Lists(b, TLSCipher, "aead") {
-		return false, nil
+	switch {
+	case err != nil:
+		return CipherUnknown, nil
+	case kcrypto.Lists(b, TLSCipher, "aead"):
+		return CipherPresent, nil
 	}
 	if load {
 		if e.loadModule("algif_aead") != nil {
-			return false, nil
+			return CipherUnknown, nil
 		}
 	} else if !e.exists("/sys/module/algif_aead") {
-		return false, nil
+		return CipherUnknown, nil
 	}
 	alloc := e.AllocCipher
 	if alloc == nil {
 		alloc = kcrypto.Allocate
 	}
-	err = alloc(TLSCipher, "aead")
-	return errors.Is(err, syscall.ENOENT), err
+	switch err = alloc(TLSCipher, "aead"); {
+	case err == nil:
+		return CipherPresent, nil
+	case errors.Is(err, syscall.ENOENT):
+		return CipherMissing, err
+	}
+	return CipherUnknown, err
 }
 
 func (e *Edge) loadModule(name string) error {

@@ -63,8 +63,8 @@ func TestConnectTLSUnavailable(t *testing.T) {
 	if !errors.As(err, &te) || te.Missing != nvmf.TLSCipher || !errors.Is(err, syscall.ENOENT) || len(f.Kernel.Writes()) != 0 {
 		t.Errorf("without gcm(aes): %v, writes %q", err, f.Kernel.Writes())
 	}
-	if !f.Edge.TLSCipherMissing() {
-		t.Error("TLSCipherMissing: false without gcm(aes)")
+	if st := f.Edge.TLSCipherState(); st != nvmf.CipherMissing {
+		t.Errorf("TLSCipherState without gcm(aes): %v", st)
 	}
 
 	// With gcm(aes) listed the connect goes on.

@@ -129,7 +129,7 @@ func (env *Env) doctorProbes() doctor.Probes {
 		QueryPorts: env.verbs(),
 		// Neither loads anything: doctor reports what is there.
 		TLSLayerMissing: env.Edge.TLSLayerMissing,
-		CipherMissing:   env.Edge.TLSCipherMissing,
+		Cipher:          env.Edge.TLSCipherState,
 		DialTCP: func(addr string) error {
 			conn, err := net.DialTimeout("tcp", addr, 5*time.Second)
 			if err == nil {

@@ -49,7 +49,7 @@ func (env *Env) dryRunTLS(o fabrics.Options) {
 	if env.Edge.TLSLayerMissing() {
 		fmt.Fprintln(env.Stderr, "dry run: the kernel's TLS layer is not loaded; connect would run 'modprobe tls' first")
 	}
-	if env.Edge.TLSCipherMissing() {
+	if env.Edge.TLSCipherState() == nvmf.CipherMissing {
 		fmt.Fprintf(env.Stderr, "dry run: the kernel has no %s cipher; connect would run 'modprobe gcm' first, and refuse to connect if the kernel still has none\n", nvmf.TLSCipher)
 	}
 }

@@ -12,7 +12,7 @@ import (
 // kernel TLS seals the records with (nvmf.TLSCipher).
 func (env *Env) tlsCipherNote(err error, o fabrics.Options) string {
 	var ke *fabrics.KernelError
-	if !errors.As(err, &ke) || ke.Op != "connect" || o.Transport != "tcp" || !o.TLS || !env.Edge.TLSCipherMissing() {
+	if !errors.As(err, &ke) || ke.Op != "connect" || o.Transport != "tcp" || !o.TLS || env.Edge.TLSCipherState() != nvmf.CipherMissing {
 		return ""
 	}
 	return "the kernel has no " + nvmf.TLSCipher + " cipher, which kernel TLS seals the records with after the handshake " +

@@ -33,10 +33,11 @@ type Probes struct {
 	// QueryPorts asks a uverbs device for its ports' MTUs; nil leaves
 	// them unknown.
 	QueryPorts rdma.PortQuerier
-	// TLSLayerMissing and CipherMissing say the kernel lacks its TLS
-	// layer or the cipher kernel TLS uses (nvmf.Edge's); nil: not asked.
+	// TLSLayerMissing says the kernel lacks its TLS layer, and Cipher
+	// whether it has the cipher kernel TLS uses (nvmf.Edge's, neither
+	// loading anything); nil: not asked.
 	TLSLayerMissing func() bool
-	CipherMissing   func() bool
+	Cipher          func() nvmf.CipherState
 	// FindKeyring finds a keyring by description and ListKeys lists a
 	// keyring's keys (package keyring); nil as non-root.
 	FindKeyring func(desc string) (int, error)

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/gonvme/gonvme/keyring"
+	"github.com/gonvme/gonvme/nvmf"
 )
 
 // SectionTLS holds the checks of doctor --tls.
@@ -23,13 +24,11 @@ type TLSInput struct {
 	// tls module is not loaded (it is missing).
 	TLSStat      string
 	LayerMissing bool
-	// CipherListed says /proc/crypto lists the cipher; CipherMissing that
-	// the kernel, asked, has none. Neither: not allocated yet, and the
-	// kernel could not be asked.
-	Cipher        string
-	CipherListed  bool
-	CipherMissing bool
-	Tlshd         []Tlshd
+	// Cipher is the cipher kernel TLS uses, and CipherState what the
+	// kernel says of it.
+	Cipher      string
+	CipherState nvmf.CipherState
+	Tlshd       []Tlshd
 	// Keyring is the .nvme keyring's serial; KeyringErr why it was not
 	// found; KeyringSkip says its lookup needs root.
 	Keyring     int
@@ -77,9 +76,9 @@ func TLSChecks(in TLSInput) []Check {
 	}
 	name := "cipher " + in.Cipher
 	switch {
-	case in.CipherListed:
-		out = append(out, check(SectionTLS, name, OK, "registered (/proc/crypto): kernel TLS seals the records with it", ""))
-	case in.CipherMissing:
+	case in.CipherState == nvmf.CipherPresent:
+		out = append(out, check(SectionTLS, name, OK, "the kernel has it: kernel TLS seals the records with it", ""))
+	case in.CipherState == nvmf.CipherMissing:
 		out = append(out, check(SectionTLS, name, Fail, "the kernel cannot allocate "+in.Cipher+" (asked through AF_ALG), which kernel TLS seals the records with after the handshake",
 			"modprobe gcm aesni-intel (or the generic aes, ctr and ghash), and load them at boot (/etc/modules-load.d)"))
 	default:

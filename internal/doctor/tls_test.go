@@ -11,6 +11,7 @@ import (
 	"github.com/gonvme/gonvme/fabrics"
 	"github.com/gonvme/gonvme/hostfs"
 	"github.com/gonvme/gonvme/keyring"
+	"github.com/gonvme/gonvme/nvmf"
 )
 
 const tlsSub = "nqn.2026-11.io.gonvme:e2e-tls"
@@ -18,7 +19,7 @@ const tlsSub = "nqn.2026-11.io.gonvme:e2e-tls"
 func healthyTLS() TLSInput {
 	yes := true
 	return TLSInput{
-		KernelTLS: &yes, TLSStat: "/proc/net/tls_stat", Cipher: "gcm(aes)", CipherListed: true,
+		KernelTLS: &yes, TLSStat: "/proc/net/tls_stat", Cipher: "gcm(aes)", CipherState: nvmf.CipherPresent,
 		Tlshd:   []Tlshd{{PID: 212, Config: "/etc/tlshd.conf", Keyrings: []string{".nvme"}}},
 		Keyring: 1023, HostNQN: guestNQN, NQN: tlsSub,
 		PSKs: []keyring.Key{{Serial: 77, Type: "psk", Description: "NVMe0R01 " + guestNQN + " " + tlsSub}},
@@ -46,8 +47,8 @@ func TestTLSChecks(t *testing.T) {
 		{"as user", func(in *TLSInput) { in.KernelTLS = nil; in.KeyringSkip = true }, "keyring .nvme", Skip, "needs root"},
 		{"no fabrics device", func(in *TLSInput) { in.KernelTLS, in.KernelErr = nil, syscall.ENOENT }, "kernel", Skip, "cannot be read: no such file or directory (see the host checks)"},
 		{"tls unloaded", func(in *TLSInput) { in.LayerMissing = true }, "tls module", Warn, "not loaded: no /proc/net/tls_stat"},
-		{"no cipher", func(in *TLSInput) { in.CipherListed, in.CipherMissing = false, true }, "cipher gcm(aes)", Fail, "cannot allocate gcm(aes)"},
-		{"cipher unknown", func(in *TLSInput) { in.CipherListed = false }, "cipher gcm(aes)", Skip, "algif_aead is not loaded"},
+		{"no cipher", func(in *TLSInput) { in.CipherState = nvmf.CipherMissing }, "cipher gcm(aes)", Fail, "cannot allocate gcm(aes)"},
+		{"cipher unknown", func(in *TLSInput) { in.CipherState = nvmf.CipherUnknown }, "cipher gcm(aes)", Skip, "algif_aead is not loaded"},
 		{"no tlshd", func(in *TLSInput) { in.Tlshd = nil }, "tlshd", Fail, "no tlshd process"},
 		{"other keyrings", func(in *TLSInput) { in.Tlshd[0].Keyrings = []string{".other"} }, "tlshd", OK, "links no .nvme keyring (ktls-utils 1.0 and later link .nvme themselves"},
 		{"no config", func(in *TLSInput) {
@@ -119,12 +120,11 @@ func TestGatherTLS(t *testing.T) {
 	write("proc/400/comm", "ld-linux-x86-64\n")
 	write("proc/400/cmdline", "/opt/tlshd/lib/ld-linux-x86-64.so.2\x00--library-path\x00/opt/tlshd/lib\x00--argv0\x00tlshd\x00/opt/tlshd/bin/tlshd\x00-s\x00-c\x00/tmp/u/tlshd.conf\x00")
 	write("tmp/t/tlshd.conf", "[authenticate]\nkeyrings=.nvme\n")
-	write("proc/crypto", "name         : gcm(aes)\ntype         : aead\n")
 	p := Probes{
 		FS:              hostfs.New(root),
 		Supported:       func() (fabrics.Supported, error) { return fabrics.Supported{"tls": true}, nil },
 		TLSLayerMissing: func() bool { return true },
-		CipherMissing:   func() bool { t.Error("asked for the cipher /proc/crypto lists"); return false },
+		Cipher:          func() nvmf.CipherState { return nvmf.CipherPresent },
 		FindKeyring: func(desc string) (int, error) {
 			if desc != ".nvme" {
 				return 0, errors.New(desc)
@@ -136,7 +136,7 @@ func TestGatherTLS(t *testing.T) {
 		},
 	}
 	in := gatherTLS(p, fabrics.Options{HostNQN: guestNQN, NQN: tlsSub, TLS: true})
-	if in.KernelTLS == nil || !*in.KernelTLS || !in.LayerMissing || !in.CipherListed || in.Keyring != 1023 || len(in.PSKs) != 1 ||
+	if in.KernelTLS == nil || !*in.KernelTLS || !in.LayerMissing || in.CipherState != nvmf.CipherPresent || in.Keyring != 1023 || len(in.PSKs) != 1 ||
 		len(in.Tlshd) != 2 || in.Tlshd[0].PID != 212 || in.Tlshd[0].Config != "/tmp/t/tlshd.conf" || strings.Join(in.Tlshd[0].Keyrings, ",") != ".nvme" ||
 		in.Tlshd[1].PID != 400 || in.Tlshd[1].Config != "/tmp/u/tlshd.conf" || in.Tlshd[1].ConfErr == nil {
 		t.Errorf("%+v", in)

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/gonvme/gonvme/fabrics"
-	"github.com/gonvme/gonvme/internal/kcrypto"
 	"github.com/gonvme/gonvme/nvmf"
 )
 
@@ -15,7 +14,7 @@ import (
 const TlshdConfig = "/etc/tlshd.conf"
 
 // gatherTLS collects the TLS checks' facts for a connect with options o:
-// from the probes and from FS (/proc/crypto, each tlshd process and its
+// from the probes and from FS (each tlshd process and its
 // configuration file).
 func gatherTLS(p Probes, o fabrics.Options) TLSInput {
 	in := TLSInput{TLSStat: p.FS.Path("/proc/net/tls_stat"), Cipher: nvmf.TLSCipher, HostNQN: o.HostNQN, NQN: o.NQN}
@@ -30,11 +29,8 @@ func gatherTLS(p Probes, o fabrics.Options) TLSInput {
 	if p.TLSLayerMissing != nil {
 		in.LayerMissing = p.TLSLayerMissing()
 	}
-	if b, err := p.FS.ReadFile(kcrypto.ProcCrypto); err == nil {
-		in.CipherListed = kcrypto.Lists(b, in.Cipher, "aead")
-	}
-	if !in.CipherListed && p.CipherMissing != nil {
-		in.CipherMissing = p.CipherMissing()
+	if p.Cipher != nil {
+		in.CipherState = p.Cipher()
 	}
 	in.Tlshd = tlshdProcesses(p)
 	if p.FindKeyring == nil || p.ListKeys == nil {
