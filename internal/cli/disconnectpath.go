@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -16,14 +17,28 @@ import (
 // them to remove the controllers of the path a connect made.
 var pathFlagNames = []string{"transport", "traddr", "trsvcid", "host-traddr", "host-iface", "hostnqn"}
 
-// pathFlags are connect's definitions of pathFlagNames.
+// pathFlags are connect's definitions of pathFlagNames, but for the two
+// whose usage names connect's defaults: disconnect assumes none.
 func pathFlags() []cli.Flag {
+	flags := connectFlags(pathFlagNames)
+	for i, f := range flags {
+		switch f.Names()[0] {
+		case "trsvcid":
+			flags[i] = &cli.StringFlag{Name: "trsvcid", Aliases: []string{"s"}, Usage: "transport service id, the port (not given: any)"}
+		case "hostnqn":
+			flags[i] = &cli.StringFlag{Name: "hostnqn", Aliases: []string{"q"}, Usage: "host NQN (not given: any)"}
+		}
+	}
+	return flags
+}
+
+// connectFlags are connect's definitions of the flags names, in connect's
+// order.
+func connectFlags(names []string) []cli.Flag {
 	var out []cli.Flag
 	for _, f := range urfaveFlags() {
-		for _, n := range pathFlagNames {
-			if f.Names()[0] == n {
-				out = append(out, f)
-			}
+		if slices.Contains(names, f.Names()[0]) {
+			out = append(out, f)
 		}
 	}
 	return out

@@ -22,19 +22,15 @@ var doctorFlags = []string{"transport", "traddr", "trsvcid", "nqn", "host-traddr
 
 func doctorCommand(env *Env) *cli.Command {
 	var flags []cli.Flag
-	for _, f := range urfaveFlags() {
-		for _, n := range doctorFlags {
-			switch {
-			case f.Names()[0] != n:
-			case n == "transport":
-				flags = append(flags, &cli.StringFlag{Name: n, Aliases: []string{"t"}, Usage: "transport type: rdma or tcp (default: check both)"})
-			case n == "tls":
-				flags = append(flags, &cli.BoolFlag{Name: n, Usage: "check NVMe/TCP TLS too: the kernel's TLS support, tls module and cipher, tlshd, " +
-					"the .nvme keyring and a PSK for this host (and --nqn); the connects doctor makes use TLS"})
-			default:
-				flags = append(flags, f)
-			}
+	for _, f := range connectFlags(doctorFlags) {
+		switch f.Names()[0] {
+		case "transport":
+			f = &cli.StringFlag{Name: "transport", Aliases: []string{"t"}, Usage: "transport type: rdma or tcp (default: check both)"}
+		case "tls":
+			f = &cli.BoolFlag{Name: "tls", Usage: "check NVMe/TCP TLS too: the kernel's TLS support, tls module and cipher, tlshd, " +
+				"the .nvme keyring and a PSK for this host (and --nqn); the connects doctor makes use TLS"}
 		}
+		flags = append(flags, f)
 	}
 	return &cli.Command{
 		Name:  "doctor",
