@@ -41,8 +41,9 @@ func secretFlag(o fabrics.Options) string {
 }
 
 // create is fabrics.Connect guarded for secrets and TLS: CheckAuth and
-// CheckTLS first, and a new controller without the dhchap_secret attribute, proof that the
-// kernel ignored the secret, is deleted and refused.
+// CheckTLS first, and a new controller without the dhchap_secret
+// attribute, proof that the kernel ignored the secret, is deleted and
+// refused.
 func (e *Edge) create(v fabrics.Validated) (fabrics.Reply, error) {
 	o := v.Options()
 	if err := e.CheckAuth(o); err != nil {
