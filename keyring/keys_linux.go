@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"runtime"
 
 	"golang.org/x/sys/unix"
 )
@@ -17,9 +18,11 @@ const maxDepth = 800
 // the way keyutils' recursive_key_scan walks them. Keys that cannot be
 // described (revoked or expired ones the kernel has not yet collected,
 // keys the process may not view) are left out. Like libnvme, it first
-// links ring into the session keyring, which gives the process possession
+// links ring into the session keyring (see Link), which gives possession
 // of the keys.
 func List(ring int) ([]Key, error) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
 	if err := Link(ring); err != nil {
 		return nil, err
 	}
@@ -75,6 +78,8 @@ func readRing(ring int) ([]int, error) {
 // Read returns the payload of key, after linking ring (the keyring it was
 // found in) into the session keyring, as libnvme's nvme_read_key does.
 func Read(ring, key int) ([]byte, error) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
 	if err := Link(ring); err != nil {
 		return nil, err
 	}
@@ -97,10 +102,12 @@ func Read(ring, key int) ([]byte, error) {
 // .nvme keyring's PSKs may be revoked only by a process that possesses
 // them (libnvme does not link, and its revoke fails with EACCES).
 func Revoke(ring int, keyType, desc string) (int, error) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
 	if err := Link(ring); err != nil {
 		return 0, err
 	}
-	id, err := Search(ring, keyType, desc)
+	id, err := search(ring, keyType, desc)
 	if err != nil {
 		return 0, err
 	}
@@ -113,8 +120,12 @@ func Revoke(ring int, keyType, desc string) (int, error) {
 	return id, nil
 }
 
-// Link links ring into the session keyring (libnvme's nvme_set_keyring),
-// which gives the process possession of the keys in it.
+// Link links ring into the calling thread's session keyring (libnvme's
+// nvme_set_keyring), which gives possession of the keys in it. The kernel
+// keeps session keyrings per thread, so possession holds only on that OS
+// thread: a caller that needs it for its own key calls locks the goroutine
+// to its thread (runtime.LockOSThread) around Link and them. The other
+// functions of this package link and use a key on one locked thread.
 func Link(ring int) error {
 	if _, err := unix.KeyctlInt(unix.KEYCTL_LINK, ring, unix.KEY_SPEC_SESSION_KEYRING, 0, 0); err != nil {
 		return fmt.Errorf("linking keyring %d into the session keyring: %w%s", ring, err, hint(err))

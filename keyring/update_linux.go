@@ -3,6 +3,7 @@ package keyring
 import (
 	"errors"
 	"fmt"
+	"runtime"
 
 	"golang.org/x/sys/unix"
 )
@@ -10,11 +11,13 @@ import (
 // Update puts a key of type keyType, description desc and payload into
 // keyring ring, revoking a key of that type and description already
 // there, and returns the new key's serial. Like libnvme it first links
-// ring into the session keyring, which gives the process possession of
-// the keys it adds.
+// ring into the session keyring (see Link), which gives possession of the
+// keys it adds.
 func Update(ring int, keyType, desc string, payload []byte) (int, error) {
-	if _, err := unix.KeyctlInt(unix.KEYCTL_LINK, ring, unix.KEY_SPEC_SESSION_KEYRING, 0, 0); err != nil {
-		return 0, fmt.Errorf("linking keyring %d into the session keyring: %w%s", ring, err, hint(err))
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	if err := Link(ring); err != nil {
+		return 0, err
 	}
 	if old, err := unix.KeyctlSearch(ring, keyType, desc, 0); err == nil {
 		if _, err := unix.KeyctlInt(unix.KEYCTL_REVOKE, old, 0, 0, 0); err != nil {
