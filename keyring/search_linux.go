@@ -10,28 +10,37 @@ import (
 
 // Search returns the serial of the key of type keyType and description
 // desc in keyring ring or the keyrings it links (KEYCTL_SEARCH). A missing
-// key, or one revoked or expired, matches ErrNotFound. Like libnvme's
-// lookup it first links ring (a serial, not a KEY_SPEC_ value such as
-// SessionKeyring) into the session keyring, on the thread that searches:
-// the .nvme keyring's PSKs may be searched only by a possessor. When ring
-// cannot be linked the search goes on without possession.
+// key, or one revoked or expired, matches ErrNotFound. When the search is
+// refused for want of possession (the .nvme keyring's PSKs may be searched
+// only by a possessor) it links ring (a serial, not a KEY_SPEC_ value such
+// as SessionKeyring) into the session keyring, as libnvme's lookup does,
+// and searches again on the same thread. It does not link first: on a
+// thread without a session keyring the link replaces the user session
+// keyring, and the possession it gave, with a new one.
 func Search(ring int, keyType, desc string) (int, error) {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
-	var linkErr error
-	if ring > 0 {
-		linkErr = Link(ring)
+	id, err := unix.KeyctlSearch(ring, keyType, desc, 0)
+	if err == nil || ring <= 0 || !(errors.Is(err, unix.EACCES) || errors.Is(err, unix.EKEYREVOKED) || errors.Is(err, unix.EKEYEXPIRED)) {
+		return result(ring, keyType, desc, id, err)
 	}
-	id, err := search(ring, keyType, desc)
-	if linkErr != nil && errors.Is(err, unix.EACCES) {
+	// EKEYREVOKED and EKEYEXPIRED also stand for a refused match when a
+	// revoked or expired key of the type was passed over after it.
+	if linkErr := Link(ring); linkErr != nil {
+		_, err := result(ring, keyType, desc, id, err)
 		return 0, fmt.Errorf("%w; and %w", err, linkErr)
 	}
-	return id, err
+	return search(ring, keyType, desc)
 }
 
-// search is Search on the calling thread, without linking ring.
+// search is KEYCTL_SEARCH on the calling thread, without linking ring.
 func search(ring int, keyType, desc string) (int, error) {
 	id, err := unix.KeyctlSearch(ring, keyType, desc, 0)
+	return result(ring, keyType, desc, id, err)
+}
+
+// result maps KEYCTL_SEARCH's answer to Search's.
+func result(ring int, keyType, desc string, id int, err error) (int, error) {
 	switch {
 	case err == nil:
 		return id, nil
