@@ -55,6 +55,7 @@ func TestMain(m *testing.M) {
 		fmt.Println("e2e: target set-up failed:", err)
 		os.Exit(1)
 	}
+	watchTargetOops()
 	code := m.Run()
 	disconnectAllKernel()
 	os.Exit(code)
