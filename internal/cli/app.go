@@ -60,9 +60,6 @@ type Env struct {
 	// Keys lists, reads and revokes kernel keys for tls-key; nil means
 	// the kernel's (package keyring).
 	Keys KeyOps
-	// LoadModule loads a kernel module (nvme-keyring, which creates the
-	// .nvme keyring); nil means modprobe.
-	LoadModule func(name string) error
 
 	// OpenKernelLog opens the kernel log the explanations quote; nil
 	// means /dev/kmsg under FS.

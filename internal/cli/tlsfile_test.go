@@ -155,9 +155,10 @@ func TestTLSKeyringMissing(t *testing.T) {
 	f.WriteFile(t, "/proc/keys", "")
 	f.WriteFile(t, "/keys", nvmeCLIExport(t))
 	var loaded []string
+	notFound := f.Edge.LoadModule // the kernel's answer without the module
 	load := func(env *Env) {
 		env.Keys = fakeKeys{f}
-		env.LoadModule = func(m string) error {
+		env.Edge.LoadModule = func(m string) error {
 			loaded = append(loaded, m)
 			f.WriteFile(t, "/proc/keys", "2387d6a0 I------     1 perm 1f0b0000     0     0 keyring   .nvme: 1\n")
 			return nil
@@ -172,6 +173,7 @@ func TestTLSKeyringMissing(t *testing.T) {
 		t.Errorf("import without .nvme: %v, loaded %q, keys %v", r, loaded, f.Keys)
 	}
 
+	f.Edge.LoadModule = notFound
 	f.WriteFile(t, "/proc/keys", "")
 	r := run(t, f, "gen-tls-key", "-s", tlsSecret, "-n", tlsHost, "-c", tlsSubsys, "-i")
 	if r.code != 1 || !strings.Contains(r.stderr, "'modprobe nvme-keyring' failed (modprobe: FATAL: Module nvme-keyring not found") ||

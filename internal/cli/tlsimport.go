@@ -1,9 +1,9 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"strings"
-	"sync"
 
 	"github.com/urfave/cli/v2"
 
@@ -14,12 +14,12 @@ import (
 )
 
 // pskImport is a --tls-key given as a PSK in interchange form, inserted
-// once per identity in a run (connect-all connects paths concurrently, and
-// replacing a key would revoke the one an earlier path's controller uses).
+// once per identity in a run by ins (connect-all connects paths
+// concurrently, and replacing a key would revoke the one an earlier
+// path's controller uses).
 type pskImport struct {
-	key  string
-	mu   sync.Mutex
-	done map[string]int // identity → serial
+	key string
+	ins *nvmf.PSKInserter
 	// deferPort makes the configure hook keep a port's tls_key in port
 	// for connect to insert after its checks (importPSKs).
 	deferPort bool
@@ -71,78 +71,25 @@ func (env *Env) pskFromFlag(lookup func(string) (string, bool)) (func(string) (s
 }
 
 // importPSK puts a PSK in interchange form into the keyring for o's host
-// and subsystem and sets o.Keyring and o.TLSKey to the serials, as libnvme
-// does for a controller's tls_key: a key already in the keyring under
-// identity is used as it is; a configured PSK (hash 00) or one without an
-// identity is derived (retained PSK, then the TLS PSK of a version 1
-// identity, libnvme's choice) and inserted under the derived identity;
-// otherwise the PSK is inserted as it is under identity. ringName (a
-// config.json port's keyring), else o.Keyring, else .nvme (created when
-// missing) is the keyring. With dry, nothing is inserted: a key already
-// there is used, else a note says what a connect would insert. A kernel
-// without the tls_key option is refused before anything is done.
+// and subsystem and sets o.Keyring and o.TLSKey to the serials
+// (nvmf.PSKInserter.Insert). ringName is a config.json port's keyring. With
+// dry, nothing is inserted, and a note says what a connect would insert.
 func (env *Env) importPSK(o *fabrics.Options, psk, identity, ringName string, dry bool) error {
-	k, err := tlspsk.Parse(psk)
-	if err != nil {
-		return usageErrorf("tls_key: not a valid PSK in interchange form: %w", err)
+	if env.psk.ins == nil {
+		env.psk.ins = &nvmf.PSKInserter{Edge: env.Edge}
 	}
-	sup, err := env.Edge.Kernel.Probe()
+	pending, err := env.psk.ins.Insert(o, nvmf.PSK{Key: psk, Identity: identity, Keyring: ringName}, dry)
+	var unsupported *fabrics.UnsupportedError
+	if errors.Is(err, nvmf.ErrBadPSK) || errors.As(err, &unsupported) {
+		return &usageError{err}
+	}
 	if err != nil {
 		return err
 	}
-	if sup != nil && !sup["tls_key"] {
-		return &usageError{fmt.Errorf("a TLS PSK to insert: %w; nothing was inserted or written", &fabrics.UnsupportedError{Option: "tls_key"})}
+	if pending != nil {
+		fmt.Fprintf(env.Stderr, "--dry-run: a connect would first insert the TLS PSK %q into keyring %08x and send its serial as tls_key\n", pending.Identity, pending.Keyring)
 	}
-	var ring int
-	switch {
-	case ringName != "":
-		ring, err = env.findTLSKeyring(ringName, !dry)
-	case o.Keyring != nil:
-		ring = *o.Keyring
-	default:
-		ring, err = env.findTLSKeyring(defaultTLSKeyring, !dry)
-	}
-	if err != nil {
-		return fmt.Errorf("inserting the TLS PSK: %w", err)
-	}
-	use := func(serial int) error {
-		o.Keyring, o.TLSKey = fabrics.Int(ring), fabrics.Int(serial)
-		return nil
-	}
-	if identity != "" {
-		if serial, err := env.Edge.SearchKey(ring, "psk", identity); err == nil {
-			return use(serial)
-		}
-	}
-	desc, payload := identity, k.Secret
-	if k.Hash == tlspsk.None || identity == "" {
-		d, err := tlspsk.Derive(k, tlspsk.Params{HostNQN: o.HostNQN, SubsysNQN: o.NQN, Version: 1})
-		if err != nil {
-			return usageErrorf("deriving the TLS PSK for host %s and subsystem %s: %w", o.HostNQN, o.NQN, err)
-		}
-		desc, payload = d.Identity, d.PSK
-	}
-	env.psk.mu.Lock()
-	defer env.psk.mu.Unlock()
-	if serial, ok := env.psk.done[desc]; ok {
-		return use(serial)
-	}
-	if dry {
-		if serial, err := env.Edge.SearchKey(ring, "psk", desc); err == nil {
-			return use(serial)
-		}
-		fmt.Fprintf(env.Stderr, "--dry-run: a connect would first insert the TLS PSK %q into keyring %08x and send its serial as tls_key\n", desc, ring)
-		return nil
-	}
-	serial, err := env.Edge.UpdateKey(ring, "psk", desc, payload)
-	if err != nil {
-		return fmt.Errorf("inserting the TLS PSK %q: %w", desc, err)
-	}
-	if env.psk.done == nil {
-		env.psk.done = map[string]int{}
-	}
-	env.psk.done[desc] = serial
-	return use(serial)
+	return nil
 }
 
 // pskConfigure adds the command line's PSK to each TLS connect of a

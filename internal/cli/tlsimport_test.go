@@ -111,7 +111,7 @@ func TestConfigJSONTLSKey(t *testing.T) {
 func TestTLSKeyPSKOn61(t *testing.T) {
 	f := nvmftest.New(t, nvmftest.Empty)
 	r := runWith(t, f, func(env *Env) {
-		env.LoadModule = func(m string) error { t.Errorf("loaded %s", m); return nil }
+		env.Edge.LoadModule = func(m string) error { t.Errorf("loaded %s", m); return nil }
 	}, pskConnect("--tls-key", tlsKey32)...)
 	noPSKShown(t, r)
 	if r.code != 2 || !strings.Contains(r.stderr, "this kernel has no NVMe/TCP TLS") || len(f.Keys) != 0 {

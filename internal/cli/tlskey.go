@@ -9,11 +9,12 @@ import (
 
 	"github.com/gonvme/gonvme/fabrics"
 	"github.com/gonvme/gonvme/keyring"
+	"github.com/gonvme/gonvme/nvmf"
 )
 
 // defaultTLSKeyring is the keyring the kernel and nvme-cli keep NVMe TLS
 // PSKs in.
-const defaultTLSKeyring = ".nvme"
+const defaultTLSKeyring = nvmf.DefaultTLSKeyring
 
 // maxKeyDescription is the kernel's limit on a key description.
 const maxKeyDescription = 4095

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/gonvme/gonvme/internal/kmod"
 	"github.com/gonvme/gonvme/keyring"
 )
 
@@ -34,42 +33,27 @@ func (env *Env) keys() KeyOps {
 	return kernelKeys{}
 }
 
-// keyringModule is the kernel module whose init creates the .nvme keyring.
-const keyringModule = "nvme-keyring"
-
-// findTLSKeyring returns the serial of the keyring described name. With
-// create, a missing .nvme keyring is made the only way it can be: by
-// loading nvme-keyring (the kernel refuses add_key of a keyring whose
-// description starts with '.'), then it is looked up again.
+// findTLSKeyring returns the serial of the keyring described name
+// (nvmf.Edge.TLSKeyring); with create, a missing .nvme keyring is made by
+// loading nvme-keyring, which a user who is not root is told to leave to
+// root.
 func (env *Env) findTLSKeyring(name string, create bool) (int, error) {
-	ring, err := keyring.FindKeyring(env.FS, env.Edge.SearchKey, name)
-	if !errors.Is(err, keyring.ErrNotFound) {
-		return ring, err
+	if err := env.mayCreateKeyring(name, create); err != nil {
+		return 0, err
 	}
-	if !create || name != defaultTLSKeyring {
-		return 0, fmt.Errorf("no keyring %q is visible in %s: for .nvme load the nvme-keyring module (modprobe nvme-keyring; Linux 6.7 and later) and run as root: %w",
-			name, env.FS.Path(keyring.ProcKeys), err)
-	}
-	if env.IsRoot != nil && !env.IsRoot() {
-		return 0, fmt.Errorf("no %s keyring is visible in %s: run as root (it is root's; as root gonvme loads nvme-keyring, which creates it): %w",
-			name, env.FS.Path(keyring.ProcKeys), err)
-	}
-	if lerr := env.loadModule(keyringModule); lerr != nil {
-		return 0, fmt.Errorf("no %s keyring, and 'modprobe %s' failed (%v): this kernel has no NVMe TLS key support "+
-			"(Linux 6.7 and later built with CONFIG_NVME_KEYRING, as NVMe/TCP TLS needs; Debian 12's 6.1 has none): %w",
-			name, keyringModule, lerr, err)
-	}
-	ring, err = keyring.FindKeyring(env.FS, env.Edge.SearchKey, name)
-	if err != nil {
-		return 0, fmt.Errorf("'modprobe %s' succeeded but no %s keyring is visible in %s (run as root): %w",
-			keyringModule, name, env.FS.Path(keyring.ProcKeys), err)
-	}
-	return ring, nil
+	return env.Edge.TLSKeyring(name, create)
 }
 
-func (env *Env) loadModule(name string) error {
-	if env.LoadModule != nil {
-		return env.LoadModule(name)
+// mayCreateKeyring refuses, for a user who is not root, to create the
+// missing .nvme keyring: only root may load nvme-keyring.
+func (env *Env) mayCreateKeyring(name string, create bool) error {
+	if !create || name != defaultTLSKeyring || env.IsRoot == nil || env.IsRoot() {
+		return nil
 	}
-	return kmod.Load(name)
+	_, err := keyring.FindKeyring(env.FS, env.Edge.SearchKey, name)
+	if errors.Is(err, keyring.ErrNotFound) {
+		return fmt.Errorf("no %s keyring is visible in %s: run as root (it is root's; as root gonvme loads nvme-keyring, which creates it): %w",
+			name, env.FS.Path(keyring.ProcKeys), err)
+	}
+	return nil
 }
