@@ -13,7 +13,7 @@ import (
 )
 
 // The vectors of the CLI's gen-tls-key tests, equal to nvme-cli 2.16's
-// output in the guest (TestTLSPSKAgainstNVMeCLI).
+// output in the guest (e2e TestTLSKeyCommands).
 const (
 	pskHost   = "nqn.2014-08.org.nvmexpress:uuid:f81d4fae-7dec-11d0-a765-00a0c91e6bf6"
 	pskSubsys = "nqn.2026-11.io.gonvme:tls"
